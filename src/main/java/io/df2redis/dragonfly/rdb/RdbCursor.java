@@ -56,6 +56,11 @@ public final class RdbCursor {
         return limit;
     }
 
+    /** Narrows the window: bytes at or past {@code newLimit} are not read. */
+    public void limit(int newLimit) {
+        limit = Math.max(pos, Math.min(limit, newLimit));
+    }
+
     public int remaining() {
         return limit - pos;
     }

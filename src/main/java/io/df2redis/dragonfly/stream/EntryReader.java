@@ -143,17 +143,37 @@ final class EntryReader {
         if (from < to) {
             sawAnyByte = true;
         }
+        appendedThisCall = 0;
         int p = from;
-        while (stage != Stage.DONE && p < to) {
+        while (stage != Stage.DONE) {
             if (stage == Stage.STRING_PIECES) {
+                if (p >= to) {
+                    break;
+                }
                 p = pieces(a, p, to);
-            } else if (buf.isEmpty()) {
+            } else if (!buf.isEmpty()) {
+                if (buf.len >= needEnd) {
+                    p = walkBuffered(p, base);
+                } else if (p < to) {
+                    p = appendToBuf(a, p, to, base);
+                } else {
+                    break;
+                }
+            } else if (p < to) {
                 p = direct(a, p, to, base);
             } else {
-                p = buffered(a, p, to, base);
+                break;
             }
         }
         return p - from;
+    }
+
+    /** Bytes appended to buf during the current {@link #feed} call (they may be given back). */
+    private int appendedThisCall;
+
+    /** Value bytes held whole before switching to parts, plus one to notice the overflow. */
+    private long captureCap() {
+        return (long) cfg.maxHeldValueBytes() + 1;
     }
 
     // ---------------------------------------------------------------- direct path
@@ -167,6 +187,7 @@ final class EntryReader {
         }
         if (stage == Stage.VALUE && mode == Mode.CAPTURE) {
             valueStart = p; // in capture mode buf is empty only when the value starts here
+            limit = (int) Math.min(to, p + captureCap());
         }
         cur.reset(a, p, limit, base);
         try {
@@ -179,11 +200,12 @@ final class EntryReader {
                 return to;
             }
             if (mode == Mode.CAPTURE) {
-                // keep the whole value so far: it may still be emitted whole
-                hold(a, valueStart, to, base, need);
+                // keep the whole value so far (up to the cap): it may still be emitted whole
+                int end = cur.limit();
+                hold(a, valueStart, end, base, need);
                 walked = q - valueStart;
                 maybeStartStreaming();
-                return to;
+                return end;
             }
             afterStreamingWalk(a, streaming ? p : valueStart, q);
             if (need <= to) {
@@ -210,32 +232,30 @@ final class EntryReader {
 
     // ---------------------------------------------------------------- buffered path
 
-    private int buffered(byte[] a, int p, int to, long base) throws RdbFormatException {
+    /** Appends input to buf: in capture mode up to the cap, otherwise what the next unit needs. */
+    private int appendToBuf(byte[] a, int p, int to, long base) throws RdbFormatException {
         if (lastEnd != base + p) {
             contiguous = false;
         }
-        boolean capture = stage != Stage.PREFIX && mode == Mode.CAPTURE;
-        int n;
-        if (capture) {
-            n = to - p;
-        } else {
-            long want = Math.max(1, needEnd - buf.len);
-            n = (int) Math.min(want, to - p);
-        }
+        long want = stage != Stage.PREFIX && mode == Mode.CAPTURE
+                ? captureCap() - buf.len
+                : needEnd - buf.len;
+        int n = (int) Math.min(Math.max(1, want), to - p);
         buf.append(a, p, n);
+        appendedThisCall += n;
         lastEnd = base + p + n;
-        int end = p + n;
-        if (buf.len < needEnd) {
-            if (capture) {
-                maybeStartStreaming();
-            }
-            return end;
+        if (buf.len < needEnd && stage != Stage.PREFIX && mode == Mode.CAPTURE) {
+            maybeStartStreaming();
         }
+        return p + n;
+    }
+
+    /** Walks buf (enough bytes for the next unit are there); returns p less any bytes given back. */
+    private int walkBuffered(int p, long base) throws RdbFormatException {
         boolean streaming = stage == Stage.VALUE && mode != Mode.CAPTURE;
         int start = walked;
         valueStart = 0; // capture mode: buf starts at the value; a prefix completing here moves it
-
-        cur.reset(buf.a, start, buf.len, contiguous ? bufBase : base + p - (buf.len - n));
+        cur.reset(buf.a, start, buf.len, contiguous ? bufBase : windowBase + windowFrom);
         try {
             runUnits();
         } catch (Underflow u) {
@@ -243,7 +263,7 @@ final class EntryReader {
             needEnd = cur.needEnd();
             if (stage == Stage.PREFIX) {
                 dropWalked(q);
-                return end;
+                return p;
             }
             if (mode == Mode.CAPTURE) {
                 // the value starts at valueStart inside buf (after a prefix completed here)
@@ -253,11 +273,11 @@ final class EntryReader {
                 walked = q - valueStart;
                 valueStart = 0;
                 maybeStartStreaming();
-                return end;
+                return p;
             }
             afterStreamingWalk(buf.a, streaming ? start : valueStart, q);
             dropWalked(q);
-            return end;
+            return p;
         }
         int q = cur.pos();
         if (stage != Stage.STRING_PIECES && mode != Mode.CAPTURE) {
@@ -266,13 +286,18 @@ final class EntryReader {
         if (stage == Stage.DONE || stage == Stage.STRING_PIECES) {
             // give back the bytes past this point: they came with this call
             int back = buf.len - q;
+            if (back > appendedThisCall) {
+                throw new IllegalStateException("entry reader holds " + back + " bytes past the entry, only "
+                        + appendedThisCall + " came with this call");
+            }
+            appendedThisCall -= back;
             buf.clear();
             needEnd = 0;
             walked = 0;
-            return end - back;
+            return p - back;
         }
         dropWalked(q);
-        return end;
+        return p;
     }
 
     private void dropWalked(int q) {
@@ -289,11 +314,15 @@ final class EntryReader {
 
     /** Runs prefix units and value units on {@link #cur} until done, or Underflow. */
     private void runUnits() throws RdbFormatException {
+        boolean hadPrefix = stage == Stage.PREFIX;
         while (stage == Stage.PREFIX) {
             prefixUnit();
         }
         if (stage != Stage.VALUE) {
             return;
+        }
+        if (hadPrefix && mode == Mode.CAPTURE) {
+            cur.limit((int) Math.min(cur.limit(), valueStart + captureCap()));
         }
         if (!stringChecked && isStringLike(type)) {
             stringChecked = true;
