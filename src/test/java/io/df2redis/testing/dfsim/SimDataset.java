@@ -1,0 +1,268 @@
+package io.df2redis.testing.dfsim;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Databases of keys and values, changed by the deterministic command forms a Dragonfly master
+ * journals. The simulator keeps its authoritative data in one; a test rebuilds another from the
+ * events a client produced and compares the two.
+ */
+public final class SimDataset {
+    private final TreeMap<Integer, TreeMap<ByteKey, SimValue>> dbs = new TreeMap<>();
+
+    public synchronized SimValue get(int db, ByteKey key) {
+        TreeMap<ByteKey, SimValue> m = dbs.get(db);
+        return m == null ? null : m.get(key);
+    }
+
+    /** Sets a key with replace semantics (a snapshot entry). Empty containers are dropped. */
+    public synchronized void put(int db, ByteKey key, SimValue value) {
+        if (value.isEmptyContainer()) {
+            remove(db, key);
+            return;
+        }
+        dbs.computeIfAbsent(db, d -> new TreeMap<>()).put(key, value);
+    }
+
+    public synchronized boolean remove(int db, ByteKey key) {
+        TreeMap<ByteKey, SimValue> m = dbs.get(db);
+        if (m == null || m.remove(key) == null) {
+            return false;
+        }
+        if (m.isEmpty()) {
+            dbs.remove(db);
+        }
+        return true;
+    }
+
+    public synchronized void clear() {
+        dbs.clear();
+    }
+
+    public synchronized int size() {
+        int n = 0;
+        for (TreeMap<ByteKey, SimValue> m : dbs.values()) {
+            n += m.size();
+        }
+        return n;
+    }
+
+    /** Deep copy of the keys for which {@code filter} holds, per db. */
+    public synchronized TreeMap<Integer, TreeMap<ByteKey, SimValue>> copy(java.util.function.Predicate<ByteKey> filter) {
+        TreeMap<Integer, TreeMap<ByteKey, SimValue>> out = new TreeMap<>();
+        for (Map.Entry<Integer, TreeMap<ByteKey, SimValue>> db : dbs.entrySet()) {
+            TreeMap<ByteKey, SimValue> m = new TreeMap<>();
+            for (Map.Entry<ByteKey, SimValue> e : db.getValue().entrySet()) {
+                if (filter.test(e.getKey())) {
+                    m.put(e.getKey(), e.getValue().copy());
+                }
+            }
+            if (!m.isEmpty()) {
+                out.put(db.getKey(), m);
+            }
+        }
+        return out;
+    }
+
+    public synchronized SimDataset snapshot() {
+        SimDataset d = new SimDataset();
+        d.dbs.putAll(copy(k -> true));
+        return d;
+    }
+
+    /** Removes keys whose expiry is at or before {@code nowMs}, returning them per db. */
+    public synchronized List<Map.Entry<Integer, ByteKey>> expire(long nowMs) {
+        List<Map.Entry<Integer, ByteKey>> out = new ArrayList<>();
+        for (Map.Entry<Integer, TreeMap<ByteKey, SimValue>> db : dbs.entrySet()) {
+            for (Map.Entry<ByteKey, SimValue> e : db.getValue().entrySet()) {
+                if (e.getValue().expireAtMs >= 0 && e.getValue().expireAtMs <= nowMs) {
+                    out.add(Map.entry(db.getKey(), e.getKey()));
+                }
+            }
+        }
+        for (Map.Entry<Integer, ByteKey> e : out) {
+            remove(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * Applies one command in the form a master journals it: SET [PXAT|KEEPTTL], INCR, INCRBY,
+     * DECR, LPUSH, RPUSH, DEL, PEXPIREAT, PERSIST, SADD, SREM, HSET, HDEL, ZADD, FLUSHDB, FLUSHALL.
+     */
+    public synchronized void apply(int db, List<byte[]> args) {
+        String cmd = text(args.get(0)).toUpperCase(Locale.ROOT);
+        switch (cmd) {
+            case "SET": {
+                ByteKey k = new ByteKey(args.get(1));
+                SimValue old = get(db, k);
+                SimValue v = SimValue.string(args.get(2));
+                for (int i = 3; i < args.size(); i++) {
+                    String opt = text(args.get(i)).toUpperCase(Locale.ROOT);
+                    if (opt.equals("PXAT")) {
+                        v.expireAtMs = Long.parseLong(text(args.get(++i)));
+                    } else if (opt.equals("KEEPTTL")) {
+                        v.expireAtMs = old == null ? -1 : old.expireAtMs;
+                    } else {
+                        throw new IllegalArgumentException("SET option " + opt + " is not in the journal form");
+                    }
+                }
+                put(db, k, v);
+                break;
+            }
+            case "INCR", "DECR", "INCRBY": {
+                ByteKey k = new ByteKey(args.get(1));
+                long by = cmd.equals("INCR") ? 1 : cmd.equals("DECR") ? -1 : Long.parseLong(text(args.get(2)));
+                SimValue old = get(db, k);
+                long cur = old == null ? 0 : Long.parseLong(text(old.str));
+                SimValue v = SimValue.string(Long.toString(cur + by).getBytes(StandardCharsets.US_ASCII));
+                v.expireAtMs = old == null ? -1 : old.expireAtMs;
+                put(db, k, v);
+                break;
+            }
+            case "LPUSH", "RPUSH": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.LIST);
+                for (int i = 2; i < args.size(); i++) {
+                    if (cmd.equals("LPUSH")) {
+                        v.list.add(0, new ByteKey(args.get(i)));
+                    } else {
+                        v.list.add(new ByteKey(args.get(i)));
+                    }
+                }
+                break;
+            }
+            case "DEL":
+                for (int i = 1; i < args.size(); i++) {
+                    remove(db, new ByteKey(args.get(i)));
+                }
+                break;
+            case "PEXPIREAT": {
+                SimValue v = get(db, new ByteKey(args.get(1)));
+                if (v != null) {
+                    v.expireAtMs = Long.parseLong(text(args.get(2)));
+                }
+                break;
+            }
+            case "PERSIST": {
+                SimValue v = get(db, new ByteKey(args.get(1)));
+                if (v != null) {
+                    v.expireAtMs = -1;
+                }
+                break;
+            }
+            case "SADD", "SREM": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.SET);
+                for (int i = 2; i < args.size(); i++) {
+                    if (cmd.equals("SADD")) {
+                        v.set.add(new ByteKey(args.get(i)));
+                    } else {
+                        v.set.remove(new ByteKey(args.get(i)));
+                    }
+                }
+                dropIfEmpty(db, args.get(1), v);
+                break;
+            }
+            case "HSET": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.HASH);
+                for (int i = 2; i + 1 < args.size(); i += 2) {
+                    v.hash.put(new ByteKey(args.get(i)), new ByteKey(args.get(i + 1)));
+                }
+                break;
+            }
+            case "HDEL": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.HASH);
+                for (int i = 2; i < args.size(); i++) {
+                    v.hash.remove(new ByteKey(args.get(i)));
+                }
+                dropIfEmpty(db, args.get(1), v);
+                break;
+            }
+            case "ZADD": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.ZSET);
+                for (int i = 2; i + 1 < args.size(); i += 2) {
+                    v.zset.put(new ByteKey(args.get(i + 1)), parseScore(text(args.get(i))));
+                }
+                break;
+            }
+            case "FLUSHDB":
+                dbs.remove(db);
+                break;
+            case "FLUSHALL":
+                dbs.clear();
+                break;
+            default:
+                throw new IllegalArgumentException("the simulator's model does not know " + cmd);
+        }
+    }
+
+    public static double parseScore(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    private SimValue container(int db, byte[] key, SimValue.Kind kind) {
+        ByteKey k = new ByteKey(key);
+        SimValue v = get(db, k);
+        if (v == null) {
+            v = SimValue.empty(kind);
+            dbs.computeIfAbsent(db, d -> new TreeMap<>()).put(k, v);
+        } else if (v.kind() != kind) {
+            throw new IllegalArgumentException("WRONGTYPE: " + k + " is a " + v.kind() + ", not a " + kind);
+        }
+        return v;
+    }
+
+    private void dropIfEmpty(int db, byte[] key, SimValue v) {
+        if (v.isEmptyContainer()) {
+            remove(db, new ByteKey(key));
+        }
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A readable list of differences (at most {@code max}), empty when equal. */
+    public synchronized List<String> diff(SimDataset other, int max) {
+        List<String> out = new ArrayList<>();
+        TreeMap<Integer, TreeMap<ByteKey, SimValue>> a = copy(k -> true);
+        TreeMap<Integer, TreeMap<ByteKey, SimValue>> b = other.copy(k -> true);
+        java.util.TreeSet<Integer> allDbs = new java.util.TreeSet<>(a.keySet());
+        allDbs.addAll(b.keySet());
+        for (int db : allDbs) {
+            TreeMap<ByteKey, SimValue> ma = a.getOrDefault(db, new TreeMap<>());
+            TreeMap<ByteKey, SimValue> mb = b.getOrDefault(db, new TreeMap<>());
+            java.util.TreeSet<ByteKey> keys = new java.util.TreeSet<>(ma.keySet());
+            keys.addAll(mb.keySet());
+            for (ByteKey k : keys) {
+                SimValue va = ma.get(k);
+                SimValue vb = mb.get(k);
+                if (va == null || vb == null || !va.equals(vb)) {
+                    out.add("db " + db + " key " + k + ": expected " + va + ", got " + vb);
+                    if (out.size() >= max) {
+                        return out;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean equals(Object o) {
+        return o instanceof SimDataset d && diff(d, 1).isEmpty();
+    }
+
+    @Override
+    public int hashCode() {
+        return size();
+    }
+}
