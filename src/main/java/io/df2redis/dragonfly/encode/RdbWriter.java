@@ -148,7 +148,7 @@ public final class RdbWriter {
         if (s.length <= 20 || s.length > LZFChunk.MAX_CHUNK_LEN) {
             return string(s);
         }
-        ChunkEncoder enc = ChunkEncoderFactory.safeNonAllocatingInstance(s.length);
+        ChunkEncoder enc = ChunkEncoderFactory.safeInstance(s.length);
         LZFChunk chunk = enc.encodeChunk(s, 0, s.length);
         byte[] data = chunk.getData();
         // A compressed chunk has a 7-byte header: 'Z' 'V' 1 <u16be compressed> <u16be raw>.

@@ -12,6 +12,11 @@ package io.df2redis.dragonfly.session;
  */
 public record SessionInfo(String masterId, String syncId, int numFlows, int protocolVersion, String lineageId) {
 
+    /** The same session with another flow count (for tests and planning). */
+    public SessionInfo withFlows(int n) {
+        return new SessionInfo(masterId, syncId, n, protocolVersion, lineageId);
+    }
+
     public boolean hasProtocolVersion() {
         return protocolVersion >= 0;
     }
