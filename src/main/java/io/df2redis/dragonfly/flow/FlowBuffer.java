@@ -53,6 +53,7 @@ final class FlowBuffer implements Closeable {
     private static final class SpillFile {
         final Path path;
         final FileChannel channel;
+        long reserved;
         long written;
         long readPos;
         boolean sealed;
@@ -107,14 +108,15 @@ final class FlowBuffer implements Closeable {
                 throw new SpillLimitExceededException(flow, counters.bytesReceived.get(), spillLimit, spillDir);
             }
             Object tail = segments.peekLast();
-            if (tail instanceof SpillFile s && !s.sealed && s.written + len <= Math.max(spillFileBytes, len)) {
+            if (tail instanceof SpillFile s && !s.sealed && s.reserved + len <= Math.max(spillFileBytes, len)) {
                 target = s;
             } else {
                 sealTail();
                 target = newSpillFile();
                 segments.addLast(target);
             }
-            position = target.written;
+            position = target.reserved;
+            target.reserved += len;
         } finally {
             lock.unlock();
         }
@@ -267,6 +269,12 @@ final class FlowBuffer implements Closeable {
             long avail = f.written - f.readPos;
             if (avail == 0) {
                 if (!f.sealed) {
+                    if (segments.size() == 1 && f.reserved == f.written) {
+                        // Caught up with the producer: drop the file; the next bytes go to memory.
+                        f.sealed = true;
+                        spilling = false;
+                        continue;
+                    }
                     return 0;
                 }
                 segments.pollFirst();
@@ -286,6 +294,17 @@ final class FlowBuffer implements Closeable {
             }
             f.readPos += n;
             counters.bytesConsumed.addAndGet(n);
+            if (f.readPos == f.written && (f.sealed || (segments.size() == 1 && f.reserved == f.written))) {
+                // Fully read (and the producer is not writing to it): delete it now.
+                segments.pollFirst();
+                deleteQuietly(f);
+                diskBytes -= f.written;
+                counters.spillBytesOnDisk.set(diskBytes);
+                if (!f.sealed) {
+                    f.sealed = true;
+                    spilling = false;
+                }
+            }
             return n;
         }
         if (finished) {

@@ -90,6 +90,7 @@ public final class DfSim implements AutoCloseable {
     final Engine engine;
     final Object lock = new Object();
     private final ServerSocket server;
+    private final boolean tls;
     private final Map<Integer, SimSession> sessions = new HashMap<>();
     private final Set<SimConnection> connections = ConcurrentHashMap.newKeySet();
     private final List<Violation> violations = new CopyOnWriteArrayList<>();
@@ -107,6 +108,7 @@ public final class DfSim implements AutoCloseable {
         this.config = config;
         this.engine = engineFactory.apply(this);
         this.server = factory.createServerSocket();
+        this.tls = factory instanceof javax.net.ssl.SSLServerSocketFactory;
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.loadingUntilNanos = System.nanoTime() + config.loadingFor().toNanos();
         acceptThread = new Thread(this::acceptLoop, "dfsim-accept-" + server.getLocalPort());
@@ -137,7 +139,7 @@ public final class DfSim implements AutoCloseable {
     }
 
     public DragonflyEndpoint endpoint() {
-        return new DragonflyEndpoint("127.0.0.1", port(), false, config.user(), config.password());
+        return new DragonflyEndpoint("127.0.0.1", port(), tls, config.user(), config.password());
     }
 
     /** Generated mode: the master's dataset and write path. */
