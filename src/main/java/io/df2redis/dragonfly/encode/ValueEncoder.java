@@ -110,7 +110,7 @@ public final class ValueEncoder {
         for (byte[] e : elements) {
             if (e.length >= options.plainNodeBytes()) {
                 if (!current.isEmpty()) {
-                    nodes.add(Listpack.encode(current));
+                    nodes.add(ListpackEncoder.encode(current));
                     containers.add(2);
                     current = new ArrayList<>();
                     currentBytes = 0;
@@ -120,7 +120,7 @@ public final class ValueEncoder {
                 continue;
             }
             if (!current.isEmpty() && currentBytes + e.length + 11 > options.listNodeBytes()) {
-                nodes.add(Listpack.encode(current));
+                nodes.add(ListpackEncoder.encode(current));
                 containers.add(2);
                 current = new ArrayList<>();
                 currentBytes = 0;
@@ -129,7 +129,7 @@ public final class ValueEncoder {
             currentBytes += e.length + 11;
         }
         if (!current.isEmpty()) {
-            nodes.add(Listpack.encode(current));
+            nodes.add(ListpackEncoder.encode(current));
             containers.add(2);
         }
         RdbWriter w = new RdbWriter(currentBytes + 64);
@@ -158,7 +158,7 @@ public final class ValueEncoder {
                 allInts = ints[i] != IntegerText.NOT_AN_INTEGER;
             }
             if (allInts) {
-                return new RdbValue(RdbType.SET_INTSET, new RdbWriter(ints.length * 8 + 16).rawString(Intset.encode(ints)).toByteArray());
+                return new RdbValue(RdbType.SET_INTSET, new RdbWriter(ints.length * 8 + 16).rawString(IntsetEncoder.encode(ints)).toByteArray());
             }
         }
         RdbWriter w = new RdbWriter(members.size() * 16);
@@ -175,7 +175,7 @@ public final class ValueEncoder {
             throw new IllegalArgumentException("a hash needs field/value pairs");
         }
         if (fv.size() / 2 <= options.maxListpackEntries() && allShort(fv)) {
-            return new RdbValue(RdbType.HASH_LISTPACK, new RdbWriter().rawString(Listpack.encode(fv)).toByteArray());
+            return new RdbValue(RdbType.HASH_LISTPACK, new RdbWriter().rawString(ListpackEncoder.encode(fv)).toByteArray());
         }
         RdbWriter w = new RdbWriter(fv.size() * 16);
         w.length(fv.size() / 2);
@@ -202,7 +202,7 @@ public final class ValueEncoder {
                 lp.add(members.get(i));
                 lp.add(scoreText(scores[i]).getBytes(StandardCharsets.US_ASCII));
             }
-            return new RdbValue(RdbType.ZSET_LISTPACK, new RdbWriter().rawString(Listpack.encode(lp)).toByteArray());
+            return new RdbValue(RdbType.ZSET_LISTPACK, new RdbWriter().rawString(ListpackEncoder.encode(lp)).toByteArray());
         }
         RdbWriter w = new RdbWriter(members.size() * 24);
         w.length(members.size());
@@ -326,7 +326,7 @@ public final class ValueEncoder {
                 lp.add(num(4 + fv.size()));
             }
         }
-        return Listpack.encode(lp);
+        return ListpackEncoder.encode(lp);
     }
 
     /** A score as the master prints it into a listpack: integral values as integers, else shortest round-trip. */

@@ -65,7 +65,7 @@ class RdbWriterTest {
 
     @Test
     void listpackMatchesRedisEncoding() {
-        byte[] lp = Listpack.encode(List.of(b("a"), b("1"), b("hello"), b("-5"), b("300"), b("10000000"), b("5000000000")));
+        byte[] lp = ListpackEncoder.encode(List.of(b("a"), b("1"), b("hello"), b("-5"), b("300"), b("10000000"), b("5000000000")));
         String expected = ""
                 + "81" + "61" + "02"              // 6-bit string "a", backlen 2
                 + "01" + "01"                     // 7-bit uint 1
@@ -79,7 +79,7 @@ class RdbWriterTest {
         assertThat(HexFormat.of().formatHex(lp)).isEqualTo(
                 String.format("%02x000000", total) + "0700" + expected);
         // 16-bit and 24-bit integers and a 12-bit string
-        byte[] lp2 = Listpack.encode(List.of(b("-20000"), b("8000000"), b("x".repeat(100))));
+        byte[] lp2 = ListpackEncoder.encode(List.of(b("-20000"), b("8000000"), b("x".repeat(100))));
         assertThat(HexFormat.of().formatHex(lp2, 6, 6 + 4)).isEqualTo("f1e0b103");
         assertThat(HexFormat.of().formatHex(lp2, 10, 10 + 5)).isEqualTo("f200127a04");
         assertThat(HexFormat.of().formatHex(lp2, 15, 15 + 2)).isEqualTo("e064");
@@ -89,9 +89,9 @@ class RdbWriterTest {
 
     @Test
     void intsetPicksTheNarrowestWidthAndSorts() {
-        assertThat(HexFormat.of().formatHex(Intset.encode(new long[] {3, -1, 2})))
+        assertThat(HexFormat.of().formatHex(IntsetEncoder.encode(new long[] {3, -1, 2})))
                 .isEqualTo("02000000" + "03000000" + "ffff" + "0200" + "0300");
-        assertThat(Intset.encode(new long[] {1, 70000})[0]).isEqualTo((byte) 4);
-        assertThat(Intset.encode(new long[] {1, 1L << 40})[0]).isEqualTo((byte) 8);
+        assertThat(IntsetEncoder.encode(new long[] {1, 70000})[0]).isEqualTo((byte) 4);
+        assertThat(IntsetEncoder.encode(new long[] {1, 1L << 40})[0]).isEqualTo((byte) 8);
     }
 }

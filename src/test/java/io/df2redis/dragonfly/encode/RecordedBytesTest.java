@@ -2,23 +2,20 @@ package io.df2redis.dragonfly.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.df2redis.testing.dfsim.Recording;
+import io.df2redis.testing.recordings.JournalLine;
+import io.df2redis.testing.recordings.Recording;
+import io.df2redis.testing.recordings.Recordings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The encoders reproduce bytes a real v1.40 master sent, taken from the recordings. */
 class RecordedBytesTest {
-    private static final Path TYPES_BASIC = Recording.scenario("types-basic");
+    private static final Recording TYPES_BASIC = Recordings.get("types-basic");
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -26,7 +23,7 @@ class RecordedBytesTest {
 
     @Test
     void headerAuxFieldsAreByteIdentical() throws IOException {
-        byte[] flow = Files.readAllBytes(TYPES_BASIC.resolve("flow-0.bin"));
+        byte[] flow = TYPES_BASIC.flowBytes(0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FlowStreamWriter w = new FlowStreamWriter(FlowStreamWriter.Options.defaults(), out::writeBytes);
         w.header(new String[][] {
@@ -37,7 +34,7 @@ class RecordedBytesTest {
 
     @Test
     void uncompressedEntriesCutAndTokenAreByteIdentical() throws IOException {
-        byte[] flow = Files.readAllBytes(TYPES_BASIC.resolve("flow-0.bin"));
+        byte[] flow = TYPES_BASIC.flowBytes(0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FlowStreamWriter w = new FlowStreamWriter(
                 FlowStreamWriter.Options.defaults().withCompression(FlowStreamWriter.Compression.NONE), out::writeBytes);
@@ -50,97 +47,41 @@ class RecordedBytesTest {
         assertThat(out.toByteArray()).isEqualTo(Arrays.copyOfRange(flow, 24215, 24367));
     }
 
-    private static final Pattern COMMAND = Pattern.compile("^@(\\d+) lsn=\\d+ COMMAND db=(\\d+) txid=(\\d+) shard_cnt=(\\d+): (.*)$");
-    private static final Pattern LSN = Pattern.compile("^@(\\d+) LSN (\\d+)$");
-    private static final Pattern PING = Pattern.compile("^@(\\d+) lsn=\\d+ PING$");
-
     /** Every journal entry of every recording's reference decoding, re-encoded, equals the recorded bytes. */
     @Test
-    void journalEntriesOfEveryRecordingAreByteIdentical() throws IOException {
-        List<Path> journals;
-        try (Stream<Path> s = Files.walk(Recording.sharedDir().resolve("testdata").resolve("dragonfly"))) {
-            journals = s.filter(p -> p.getFileName().toString().matches("journal-\\d+\\.txt")).sorted().toList();
-        }
-        assertThat(journals).hasSizeGreaterThanOrEqualTo(20);
+    void journalEntriesOfEveryRecordingAreByteIdentical() {
         int checked = 0;
-        for (Path j : journals) {
-            String flowName = j.getFileName().toString().replace("journal-", "flow-").replace(".txt", ".bin");
-            byte[] flow = Files.readAllBytes(j.resolveSibling(flowName));
-            for (String line : Files.readAllLines(j, StandardCharsets.UTF_8)) {
-                Matcher m;
-                byte[] expected;
-                int at;
-                if ((m = COMMAND.matcher(line)).matches()) {
-                    List<byte[]> args = args(m.group(5));
-                    if (args == null) {
-                        continue; // an argument the reference decoding truncated
+        for (Recording rec : Recordings.all()) {
+            for (int i = 0; i < rec.flowCount(); i++) {
+                byte[] flow = rec.flowBytes(i);
+                for (JournalLine line : rec.journal(i)) {
+                    byte[] expected;
+                    int at = (int) line.offset();
+                    switch (line.kind()) {
+                        case COMMAND -> {
+                            if (line.args().stream().anyMatch(t -> t.truncated())) {
+                                continue; // an argument the reference decoding cut
+                            }
+                            List<byte[]> args = new ArrayList<>();
+                            line.args().forEach(t -> args.add(t.bytes().toByteArray()));
+                            RdbWriter w = new RdbWriter();
+                            JournalEncoder.select(w, line.db());
+                            JournalEncoder.command(w, line.txid(), line.shardCnt(), args);
+                            expected = w.toByteArray();
+                            at -= new RdbWriter().length(JournalEncoder.OP_SELECT).length(line.db()).size();
+                        }
+                        case LSN -> expected = JournalEncoder.lsn(new RdbWriter(), line.lsn()).toByteArray();
+                        case PING -> expected = JournalEncoder.ping(new RdbWriter()).toByteArray();
+                        default -> {
+                            continue;
+                        }
                     }
-                    at = Integer.parseInt(m.group(1));
-                    int db = Integer.parseInt(m.group(2));
-                    RdbWriter w = new RdbWriter();
-                    JournalEncoder.select(w, db);
-                    JournalEncoder.command(w, Long.parseLong(m.group(3)), Integer.parseInt(m.group(4)), args);
-                    expected = w.toByteArray();
-                    at -= new RdbWriter().length(JournalEncoder.OP_SELECT).length(db).size();
-                } else if ((m = LSN.matcher(line)).matches()) {
-                    at = Integer.parseInt(m.group(1));
-                    expected = JournalEncoder.lsn(new RdbWriter(), Long.parseLong(m.group(2))).toByteArray();
-                } else if ((m = PING.matcher(line)).matches()) {
-                    at = Integer.parseInt(m.group(1));
-                    expected = JournalEncoder.ping(new RdbWriter()).toByteArray();
-                } else {
-                    continue;
+                    assertThat(Arrays.copyOfRange(flow, at, at + expected.length)).as("%s flow %d: %s", rec, i, line)
+                            .isEqualTo(expected);
+                    checked++;
                 }
-                assertThat(Arrays.copyOfRange(flow, at, at + expected.length)).as("%s: %s", j, line).isEqualTo(expected);
-                checked++;
             }
         }
         assertThat(checked).isGreaterThan(150);
-    }
-
-    /** Splits the reference decoding's argument list; null when an argument was truncated. */
-    static List<byte[]> args(String s) {
-        List<byte[]> out = new ArrayList<>();
-        int i = 0;
-        while (i < s.length()) {
-            if (s.charAt(i) == ' ') {
-                i++;
-                continue;
-            }
-            ByteArrayOutputStream a = new ByteArrayOutputStream();
-            if (s.charAt(i) == '"') {
-                i++;
-                while (s.charAt(i) != '"') {
-                    char c = s.charAt(i);
-                    if (c == '\\') {
-                        char n = s.charAt(i + 1);
-                        switch (n) {
-                            case 'x' -> {
-                                a.write(Integer.parseInt(s.substring(i + 2, i + 4), 16));
-                                i += 4;
-                            }
-                            case 'r' -> { a.write('\r'); i += 2; }
-                            case 'n' -> { a.write('\n'); i += 2; }
-                            case 't' -> { a.write('\t'); i += 2; }
-                            default -> { a.write(n); i += 2; }
-                        }
-                    } else {
-                        a.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-                        i++;
-                    }
-                }
-                i++;
-                if (s.startsWith("...", i)) {
-                    return null;
-                }
-            } else {
-                int end = s.indexOf(' ', i);
-                end = end < 0 ? s.length() : end;
-                a.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end;
-            }
-            out.add(a.toByteArray());
-        }
-        return out;
     }
 }

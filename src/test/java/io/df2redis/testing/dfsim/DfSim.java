@@ -130,7 +130,7 @@ public final class DfSim implements AutoCloseable {
     }
 
     /** A master serving recorded sessions byte for byte, one per {@code capa dragonfly}, in order. */
-    public static DfSim replay(DfSimConfig config, List<Recording> sessions) throws IOException {
+    public static DfSim replay(DfSimConfig config, List<ReplayScript> sessions) throws IOException {
         return new DfSim(config, sim -> new ReplayEngine(sim, sessions), ServerSocketFactory.getDefault());
     }
 
@@ -226,6 +226,10 @@ public final class DfSim implements AutoCloseable {
             server.close();
         } catch (IOException ignored) {
             // the crash is the point
+        }
+        // The listening socket is really gone only once the accept thread has left accept().
+        if (Thread.currentThread() != acceptThread) {
+            join(acceptThread);
         }
         List<SimSession> all;
         synchronized (lock) {

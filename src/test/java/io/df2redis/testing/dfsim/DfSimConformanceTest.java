@@ -31,7 +31,7 @@ class DfSimConformanceTest {
     @ValueSource(strings = {"types-basic", "big-values", "journal-rewrites", "compression-zstd", "dragonfly-types",
         "partial-sync/session-1"})
     void replayIsByteForByte(String scenario) throws Exception {
-        Recording rec = Recording.load(Recording.scenario(scenario));
+        ReplayScript rec = ReplayScript.of(scenario);
         try (DfSim sim = DfSim.replay(DfSimConfig.defaults(), List.of(rec))) {
             replaySession(sim, rec);
             assertThat(sim.violations()).isEmpty();
@@ -41,8 +41,8 @@ class DfSimConformanceTest {
 
     @Test
     void partialSyncRecordingReplaysBothSessionsInOrder() throws Exception {
-        Recording s1 = Recording.load(Recording.scenario("partial-sync/session-1"));
-        Recording s2 = Recording.load(Recording.scenario("partial-sync/session-2"));
+        ReplayScript s1 = ReplayScript.of("partial-sync/session-1");
+        ReplayScript s2 = ReplayScript.of("partial-sync/session-2");
         try (DfSim sim = DfSim.replay(DfSimConfig.defaults(), List.of(s1, s2))) {
             replaySession(sim, s1);
             replaySession(sim, s2);
@@ -50,10 +50,10 @@ class DfSimConformanceTest {
         }
     }
 
-    private static void replaySession(DfSim sim, Recording rec) throws Exception {
+    private static void replaySession(DfSim sim, ReplayScript rec) throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
         try (RawConn main = new RawConn(sim.port())) {
-            for (Recording.Exchange e : rec.mainLog()) {
+            for (ReplayScript.Exchange e : rec.mainLog()) {
                 if (e.command().startsWith("DFLY")) {
                     break;
                 }
@@ -61,7 +61,7 @@ class DfSimConformanceTest {
                 assertThat(main.readExactly(e.reply().length)).as(e.command()).isEqualTo(e.reply());
             }
             List<RawConn> flows = new ArrayList<>();
-            for (Recording.RecordedFlow f : rec.flows()) {
+            for (ReplayScript.RecordedFlow f : rec.flows()) {
                 RawConn c = new RawConn(sim.port());
                 flows.add(c);
                 c.send(f.command().split(" "));
@@ -85,7 +85,7 @@ class DfSimConformanceTest {
             main.send("DFLY", "STARTSTABLE", rec.syncId());
             assertThat(main.readExactly(5)).isEqualTo("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < flows.size(); i++) {
-                Recording.RecordedFlow f = rec.flows().get(i);
+                ReplayScript.RecordedFlow f = rec.flows().get(i);
                 byte[] rest = flows.get(i).readExactly(f.bytes().length - f.bytesAtStartStable());
                 byte[] all = new byte[f.bytes().length];
                 if (full) {

@@ -1,5 +1,6 @@
 package io.df2redis.testing.dfsim;
 
+import io.df2redis.testing.recordings.Bytes;
 import io.df2redis.dragonfly.encode.FlowStreamWriter;
 import io.df2redis.dragonfly.encode.JournalEncoder;
 import io.df2redis.dragonfly.encode.RdbWriter;
@@ -43,7 +44,7 @@ public final class GeneratedEngine implements DfSim.Engine {
 
     private record BacklogEntry(long lsn, byte[] bytes, long nanos) {}
 
-    private record JournalItem(long lsn, int db, List<ByteKey> keys, byte[] bytes) {}
+    private record JournalItem(long lsn, int db, List<Bytes> keys, byte[] bytes) {}
 
     private record StableMarker(long offset, List<BacklogEntry> replay) {}
 
@@ -99,7 +100,7 @@ public final class GeneratedEngine implements DfSim.Engine {
                     throw new IllegalStateException("seed() after a journal started: use write()");
                 }
             }
-            data.put(db, new ByteKey(key), value);
+            data.put(db, Bytes.of(key), value);
         }
     }
 
@@ -135,15 +136,15 @@ public final class GeneratedEngine implements DfSim.Engine {
                         j.add(bytes("PXAT"));
                         j.add(bytes(Long.toString(abs)));
                     }
-                    journal(db, 0, j, List.of(new ByteKey(args.get(1))));
+                    journal(db, 0, j, List.of(Bytes.of(args.get(1))));
                     data.apply(db, j);
                     break;
                 }
                 case "EXPIRE": {
                     long abs = System.currentTimeMillis() + Long.parseLong(text(args.get(2))) * 1000;
                     List<byte[]> j = List.of(bytes("PEXPIREAT"), args.get(1), bytes(Long.toString(abs)));
-                    if (data.get(db, new ByteKey(args.get(1))) != null) {
-                        journal(db, 0, j, List.of(new ByteKey(args.get(1))));
+                    if (data.get(db, Bytes.of(args.get(1))) != null) {
+                        journal(db, 0, j, List.of(Bytes.of(args.get(1))));
                         data.apply(db, j);
                     }
                     break;
@@ -151,7 +152,7 @@ public final class GeneratedEngine implements DfSim.Engine {
                 case "DEL": {
                     Map<Integer, List<byte[]>> perShard = new TreeMap<>();
                     for (int i = 1; i < args.size(); i++) {
-                        if (data.get(db, new ByteKey(args.get(i))) != null) {
+                        if (data.get(db, Bytes.of(args.get(i))) != null) {
                             perShard.computeIfAbsent(shardOf(args.get(i)), s -> new ArrayList<>()).add(args.get(i));
                         }
                     }
@@ -160,9 +161,9 @@ public final class GeneratedEngine implements DfSim.Engine {
                         List<byte[]> j = new ArrayList<>();
                         j.add(bytes("DEL"));
                         j.addAll(e.getValue());
-                        List<ByteKey> keys = new ArrayList<>();
+                        List<Bytes> keys = new ArrayList<>();
                         for (byte[] k : e.getValue()) {
-                            keys.add(new ByteKey(k));
+                            keys.add(Bytes.of(k));
                         }
                         record(e.getKey(), db, txid, j, keys);
                         data.apply(db, j);
@@ -179,7 +180,7 @@ public final class GeneratedEngine implements DfSim.Engine {
                 }
                 case "INCR", "DECR", "INCRBY", "LPUSH", "RPUSH", "SADD", "SREM", "HSET", "HDEL", "ZADD", "PEXPIREAT",
                         "PERSIST": {
-                    journal(db, 0, args, List.of(new ByteKey(args.get(1))));
+                    journal(db, 0, args, List.of(Bytes.of(args.get(1))));
                     data.apply(db, args);
                     break;
                 }
@@ -202,9 +203,9 @@ public final class GeneratedEngine implements DfSim.Engine {
     /** Active expiry: deletes keys due at {@code nowMs}, each journaled as {@code DEL key} (txid 0). */
     public int expire(long nowMs) {
         synchronized (sim.lock) {
-            List<Map.Entry<Integer, ByteKey>> gone = data.expire(nowMs);
-            for (Map.Entry<Integer, ByteKey> e : gone) {
-                byte[] k = e.getValue().bytes();
+            List<Map.Entry<Integer, Bytes>> gone = data.expire(nowMs);
+            for (Map.Entry<Integer, Bytes> e : gone) {
+                byte[] k = e.getValue().toByteArray();
                 record(shardOf(k), e.getKey(), 0, List.of(bytes("DEL"), k), List.of(e.getValue()));
             }
             return gone.size();
@@ -244,16 +245,16 @@ public final class GeneratedEngine implements DfSim.Engine {
         sim.event("master restarted with id " + masterId);
     }
 
-    private void journal(int db, long txid, List<byte[]> args, List<ByteKey> keys) {
-        record(shardOf(keys.get(0).bytes()), db, txid, args, keys);
+    private void journal(int db, long txid, List<byte[]> args, List<Bytes> keys) {
+        record(shardOf(keys.get(0).toByteArray()), db, txid, args, keys);
     }
 
-    private void record(int shard, int db, long txid, List<byte[]> args, List<ByteKey> keys) {
+    private void record(int shard, int db, long txid, List<byte[]> args, List<Bytes> keys) {
         append(shard, db, keys, JournalEncoder.selectAndCommand(db, txid, args));
     }
 
     /** Gives the entry the shard's next LSN, keeps it in the backlog, and hands it to the flows listening. */
-    private void append(int shard, int db, List<ByteKey> keys, byte[] bytes) {
+    private void append(int shard, int db, List<Bytes> keys, byte[] bytes) {
         Shard s = shards[shard];
         if (!s.started) {
             return;
@@ -334,7 +335,7 @@ public final class GeneratedEngine implements DfSim.Engine {
         Map<Integer, FlowWriter> writers = new TreeMap<>();
         for (SimFlow f : s.flows) {
             int shard = f.flowId;
-            TreeMap<Integer, TreeMap<ByteKey, SimValue>> snap = data.copy(k -> shardOf(k.bytes()) == shard);
+            TreeMap<Integer, TreeMap<Bytes, SimValue>> snap = data.copy(k -> shardOf(k.toByteArray()) == shard);
             FlowWriter w = new FlowWriter(s, f, snap);
             shards[shard].listeners.add(w);
             writers.put(shard, w);
@@ -402,19 +403,19 @@ public final class GeneratedEngine implements DfSim.Engine {
         final SimFlow flow;
         final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         final Thread thread;
-        private final TreeMap<Integer, TreeMap<ByteKey, SimValue>> snapshot;
+        private final TreeMap<Integer, TreeMap<Bytes, SimValue>> snapshot;
         private final ArrayDeque<Object[]> pendingOrder = new ArrayDeque<>();
         private final Set<String> pending = new HashSet<>();
         private FlowStreamWriter w;
         private boolean firstStableEntry = true;
 
-        FlowWriter(SimSession session, SimFlow flow, TreeMap<Integer, TreeMap<ByteKey, SimValue>> snapshot) {
+        FlowWriter(SimSession session, SimFlow flow, TreeMap<Integer, TreeMap<Bytes, SimValue>> snapshot) {
             this.session = session;
             this.flow = flow;
             this.snapshot = snapshot;
             if (snapshot != null) {
-                for (Map.Entry<Integer, TreeMap<ByteKey, SimValue>> db : snapshot.entrySet()) {
-                    for (ByteKey k : db.getValue().keySet()) {
+                for (Map.Entry<Integer, TreeMap<Bytes, SimValue>> db : snapshot.entrySet()) {
+                    for (Bytes k : db.getValue().keySet()) {
                         pendingOrder.add(new Object[] {db.getKey(), k});
                         pending.add(db.getKey() + "/" + k);
                     }
@@ -452,12 +453,13 @@ public final class GeneratedEngine implements DfSim.Engine {
                 if (item == null) {
                     if (!pendingOrder.isEmpty()) {
                         Object[] next = pendingOrder.pollFirst();
-                        emitBaseline((Integer) next[0], (ByteKey) next[1]);
+                        emitBaseline((Integer) next[0], (Bytes) next[1]);
                         continue;
                     }
                     if (!flow.fullSyncEndWritten) {
-                        w.fullSyncEnd();
+                        // Set first: no client can have seen FULLSYNC_END before it is written.
                         flow.fullSyncEndWritten = true;
+                        w.fullSyncEnd();
                         continue;
                     }
                     w.flush();
@@ -467,19 +469,19 @@ public final class GeneratedEngine implements DfSim.Engine {
                     throw new UncheckedIOException(new java.io.IOException("cancelled"));
                 }
                 if (item instanceof JournalItem j) {
-                    for (ByteKey k : j.keys()) {
+                    for (Bytes k : j.keys()) {
                         emitBaseline(j.db(), k);
-                        w.finishEntry(k.bytes());
+                        w.finishEntry(k.toByteArray());
                     }
                     w.journalBlob(j.bytes());
                 } else if (item instanceof StableMarker m) {
                     while (!pendingOrder.isEmpty()) {
                         Object[] next = pendingOrder.pollFirst();
-                        emitBaseline((Integer) next[0], (ByteKey) next[1]);
+                        emitBaseline((Integer) next[0], (Bytes) next[1]);
                     }
                     if (!flow.fullSyncEndWritten) {
-                        w.fullSyncEnd();
                         flow.fullSyncEndWritten = true;
+                        w.fullSyncEnd();
                     }
                     w.stableCut(m.offset(), flow.token);
                     flow.stableCutWritten.countDown();
@@ -489,12 +491,12 @@ public final class GeneratedEngine implements DfSim.Engine {
         }
 
         /** The key's cut-time value, once, if the snapshot still owes it. */
-        private void emitBaseline(int db, ByteKey k) {
+        private void emitBaseline(int db, Bytes k) {
             if (!pending.remove(db + "/" + k)) {
                 return;
             }
             SimValue v = snapshot.get(db).get(k);
-            w.entry(db, k.bytes(), encoder.encode(v.toDecoded()), v.expireAtMs(), 0, 0);
+            w.entry(db, k.toByteArray(), encoder.encode(v.toDecoded()), v.expireAtMs(), 0, 0);
         }
 
         private void stable() throws InterruptedException {

@@ -17,21 +17,21 @@ import java.util.concurrent.CountDownLatch;
  */
 final class ReplayEngine implements DfSim.Engine {
     private final DfSim sim;
-    private final List<Recording> recordings;
+    private final List<ReplayScript> recordings;
     private int served;
 
     private static final class Writers {
-        final Recording rec;
+        final ReplayScript rec;
         final List<Thread> threads = new ArrayList<>();
         final CountDownLatch stable = new CountDownLatch(1);
         volatile boolean cancelled;
 
-        Writers(Recording rec) {
+        Writers(ReplayScript rec) {
             this.rec = rec;
         }
     }
 
-    ReplayEngine(DfSim sim, List<Recording> recordings) {
+    ReplayEngine(DfSim sim, List<ReplayScript> recordings) {
         if (recordings.isEmpty()) {
             throw new IllegalArgumentException("no recording to replay");
         }
@@ -39,7 +39,7 @@ final class ReplayEngine implements DfSim.Engine {
         this.recordings = recordings;
     }
 
-    private Recording current() {
+    private ReplayScript current() {
         return recordings.get(Math.min(served, recordings.size() - 1));
     }
 
@@ -65,7 +65,7 @@ final class ReplayEngine implements DfSim.Engine {
 
     @Override
     public byte[] capaReply(SimSession s) {
-        Recording rec = current();
+        ReplayScript rec = current();
         served++;
         s.engineState = new Writers(rec);
         return rec.replyTo("REPLCONF capa dragonfly");
@@ -73,7 +73,7 @@ final class ReplayEngine implements DfSim.Engine {
 
     @Override
     public DfSim.FlowGrant grantFlow(SimSession s, int flow, OptionalLong lsn) throws DfSim.Refusal {
-        Recording.RecordedFlow rf = ((Writers) s.engineState).rec.flows().get(flow);
+        ReplayScript.RecordedFlow rf = ((Writers) s.engineState).rec.flows().get(flow);
         String asked = "DFLY FLOW " + masterId() + " " + s.syncId() + " " + flow + (lsn.isPresent() ? " " + lsn.getAsLong() : "");
         if (!asked.equals(rf.command())) {
             sim.violation("replay: '" + asked + "' differs from the recorded '" + rf.command() + "'", false);
@@ -100,7 +100,7 @@ final class ReplayEngine implements DfSim.Engine {
     private void start(SimSession s) {
         Writers w = (Writers) s.engineState;
         for (SimFlow f : s.flows) {
-            Recording.RecordedFlow rf = w.rec.flows().get(f.flowId);
+            ReplayScript.RecordedFlow rf = w.rec.flows().get(f.flowId);
             Thread t = new Thread(() -> write(w, f, rf), "dfsim-replay-flow-" + f.flowId);
             t.setDaemon(true);
             w.threads.add(t);
@@ -108,11 +108,12 @@ final class ReplayEngine implements DfSim.Engine {
         }
     }
 
-    private void write(Writers w, SimFlow f, Recording.RecordedFlow rf) {
+    private void write(Writers w, SimFlow f, ReplayScript.RecordedFlow rf) {
         try {
+            // The prefix holds FULLSYNC_END: no client can have seen it before this write starts.
+            f.fullSyncEndWritten = true;
             f.out.write(rf.bytes(), 0, rf.bytesAtStartStable());
             f.headerWritten.countDown();
-            f.fullSyncEndWritten = true;
             w.stable.await();
             if (w.cancelled) {
                 return;

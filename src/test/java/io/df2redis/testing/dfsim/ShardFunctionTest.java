@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import io.df2redis.testing.recordings.Recording;
+import io.df2redis.testing.recordings.Recordings;
 import org.junit.jupiter.api.Test;
 
 /** Every snapshot key of every recording sits on the flow Dragonfly's shard function names. */
@@ -18,15 +19,14 @@ class ShardFunctionTest {
     @Test
     void recordedKeysLandOnTheirFlows() throws IOException {
         int checked = 0;
-        try (Stream<Path> files = Files.walk(Recording.scenario(""))) {
-            for (Path p : files.filter(f -> f.getFileName().toString().matches("flow-\\d+\\.decoded\\.txt")).toList()) {
-                int flow = Integer.parseInt(p.getFileName().toString().replaceAll("\\D", ""));
-                Recording rec = Recording.load(p.getParent());
+        for (Recording rec : Recordings.all()) {
+            for (int flow = 0; flow < rec.flowCount(); flow++) {
+                Path p = rec.dir().resolve("flow-" + flow + ".decoded.txt");
                 for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
                     Matcher m = KEY.matcher(line);
                     if (m.find() && !m.group(1).contains("\\") && !m.group(1).contains("\"")) {
                         byte[] key = m.group(1).getBytes(StandardCharsets.UTF_8);
-                        assertThat(ShardFunction.shard(key, rec.numFlows())).as("%s in %s", m.group(1), p).isEqualTo(flow);
+                        assertThat(ShardFunction.shard(key, rec.flowCount())).as("%s in %s", m.group(1), p).isEqualTo(flow);
                         checked++;
                     }
                 }

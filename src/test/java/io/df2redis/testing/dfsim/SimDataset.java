@@ -1,5 +1,6 @@
 package io.df2redis.testing.dfsim;
 
+import io.df2redis.testing.recordings.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +14,15 @@ import java.util.TreeMap;
  * events a client produced and compares the two.
  */
 public final class SimDataset {
-    private final TreeMap<Integer, TreeMap<ByteKey, SimValue>> dbs = new TreeMap<>();
+    private final TreeMap<Integer, TreeMap<Bytes, SimValue>> dbs = new TreeMap<>();
 
-    public synchronized SimValue get(int db, ByteKey key) {
-        TreeMap<ByteKey, SimValue> m = dbs.get(db);
+    public synchronized SimValue get(int db, Bytes key) {
+        TreeMap<Bytes, SimValue> m = dbs.get(db);
         return m == null ? null : m.get(key);
     }
 
     /** Sets a key with replace semantics (a snapshot entry). Empty containers are dropped. */
-    public synchronized void put(int db, ByteKey key, SimValue value) {
+    public synchronized void put(int db, Bytes key, SimValue value) {
         if (value.isEmptyContainer()) {
             remove(db, key);
             return;
@@ -29,8 +30,8 @@ public final class SimDataset {
         dbs.computeIfAbsent(db, d -> new TreeMap<>()).put(key, value);
     }
 
-    public synchronized boolean remove(int db, ByteKey key) {
-        TreeMap<ByteKey, SimValue> m = dbs.get(db);
+    public synchronized boolean remove(int db, Bytes key) {
+        TreeMap<Bytes, SimValue> m = dbs.get(db);
         if (m == null || m.remove(key) == null) {
             return false;
         }
@@ -46,18 +47,18 @@ public final class SimDataset {
 
     public synchronized int size() {
         int n = 0;
-        for (TreeMap<ByteKey, SimValue> m : dbs.values()) {
+        for (TreeMap<Bytes, SimValue> m : dbs.values()) {
             n += m.size();
         }
         return n;
     }
 
     /** Deep copy of the keys for which {@code filter} holds, per db. */
-    public synchronized TreeMap<Integer, TreeMap<ByteKey, SimValue>> copy(java.util.function.Predicate<ByteKey> filter) {
-        TreeMap<Integer, TreeMap<ByteKey, SimValue>> out = new TreeMap<>();
-        for (Map.Entry<Integer, TreeMap<ByteKey, SimValue>> db : dbs.entrySet()) {
-            TreeMap<ByteKey, SimValue> m = new TreeMap<>();
-            for (Map.Entry<ByteKey, SimValue> e : db.getValue().entrySet()) {
+    public synchronized TreeMap<Integer, TreeMap<Bytes, SimValue>> copy(java.util.function.Predicate<Bytes> filter) {
+        TreeMap<Integer, TreeMap<Bytes, SimValue>> out = new TreeMap<>();
+        for (Map.Entry<Integer, TreeMap<Bytes, SimValue>> db : dbs.entrySet()) {
+            TreeMap<Bytes, SimValue> m = new TreeMap<>();
+            for (Map.Entry<Bytes, SimValue> e : db.getValue().entrySet()) {
                 if (filter.test(e.getKey())) {
                     m.put(e.getKey(), e.getValue().copy());
                 }
@@ -76,16 +77,16 @@ public final class SimDataset {
     }
 
     /** Removes keys whose expiry is at or before {@code nowMs}, returning them per db. */
-    public synchronized List<Map.Entry<Integer, ByteKey>> expire(long nowMs) {
-        List<Map.Entry<Integer, ByteKey>> out = new ArrayList<>();
-        for (Map.Entry<Integer, TreeMap<ByteKey, SimValue>> db : dbs.entrySet()) {
-            for (Map.Entry<ByteKey, SimValue> e : db.getValue().entrySet()) {
+    public synchronized List<Map.Entry<Integer, Bytes>> expire(long nowMs) {
+        List<Map.Entry<Integer, Bytes>> out = new ArrayList<>();
+        for (Map.Entry<Integer, TreeMap<Bytes, SimValue>> db : dbs.entrySet()) {
+            for (Map.Entry<Bytes, SimValue> e : db.getValue().entrySet()) {
                 if (e.getValue().expireAtMs >= 0 && e.getValue().expireAtMs <= nowMs) {
                     out.add(Map.entry(db.getKey(), e.getKey()));
                 }
             }
         }
-        for (Map.Entry<Integer, ByteKey> e : out) {
+        for (Map.Entry<Integer, Bytes> e : out) {
             remove(e.getKey(), e.getValue());
         }
         return out;
@@ -99,7 +100,7 @@ public final class SimDataset {
         String cmd = text(args.get(0)).toUpperCase(Locale.ROOT);
         switch (cmd) {
             case "SET": {
-                ByteKey k = new ByteKey(args.get(1));
+                Bytes k = Bytes.of(args.get(1));
                 SimValue old = get(db, k);
                 SimValue v = SimValue.string(args.get(2));
                 for (int i = 3; i < args.size(); i++) {
@@ -116,7 +117,7 @@ public final class SimDataset {
                 break;
             }
             case "INCR", "DECR", "INCRBY": {
-                ByteKey k = new ByteKey(args.get(1));
+                Bytes k = Bytes.of(args.get(1));
                 long by = cmd.equals("INCR") ? 1 : cmd.equals("DECR") ? -1 : Long.parseLong(text(args.get(2)));
                 SimValue old = get(db, k);
                 long cur = old == null ? 0 : Long.parseLong(text(old.str));
@@ -129,27 +130,27 @@ public final class SimDataset {
                 SimValue v = container(db, args.get(1), SimValue.Kind.LIST);
                 for (int i = 2; i < args.size(); i++) {
                     if (cmd.equals("LPUSH")) {
-                        v.list.add(0, new ByteKey(args.get(i)));
+                        v.list.add(0, Bytes.of(args.get(i)));
                     } else {
-                        v.list.add(new ByteKey(args.get(i)));
+                        v.list.add(Bytes.of(args.get(i)));
                     }
                 }
                 break;
             }
             case "DEL":
                 for (int i = 1; i < args.size(); i++) {
-                    remove(db, new ByteKey(args.get(i)));
+                    remove(db, Bytes.of(args.get(i)));
                 }
                 break;
             case "PEXPIREAT": {
-                SimValue v = get(db, new ByteKey(args.get(1)));
+                SimValue v = get(db, Bytes.of(args.get(1)));
                 if (v != null) {
                     v.expireAtMs = Long.parseLong(text(args.get(2)));
                 }
                 break;
             }
             case "PERSIST": {
-                SimValue v = get(db, new ByteKey(args.get(1)));
+                SimValue v = get(db, Bytes.of(args.get(1)));
                 if (v != null) {
                     v.expireAtMs = -1;
                 }
@@ -159,9 +160,9 @@ public final class SimDataset {
                 SimValue v = container(db, args.get(1), SimValue.Kind.SET);
                 for (int i = 2; i < args.size(); i++) {
                     if (cmd.equals("SADD")) {
-                        v.set.add(new ByteKey(args.get(i)));
+                        v.set.add(Bytes.of(args.get(i)));
                     } else {
-                        v.set.remove(new ByteKey(args.get(i)));
+                        v.set.remove(Bytes.of(args.get(i)));
                     }
                 }
                 dropIfEmpty(db, args.get(1), v);
@@ -170,14 +171,14 @@ public final class SimDataset {
             case "HSET": {
                 SimValue v = container(db, args.get(1), SimValue.Kind.HASH);
                 for (int i = 2; i + 1 < args.size(); i += 2) {
-                    v.hash.put(new ByteKey(args.get(i)), new ByteKey(args.get(i + 1)));
+                    v.hash.put(Bytes.of(args.get(i)), Bytes.of(args.get(i + 1)));
                 }
                 break;
             }
             case "HDEL": {
                 SimValue v = container(db, args.get(1), SimValue.Kind.HASH);
                 for (int i = 2; i < args.size(); i++) {
-                    v.hash.remove(new ByteKey(args.get(i)));
+                    v.hash.remove(Bytes.of(args.get(i)));
                 }
                 dropIfEmpty(db, args.get(1), v);
                 break;
@@ -185,7 +186,7 @@ public final class SimDataset {
             case "ZADD": {
                 SimValue v = container(db, args.get(1), SimValue.Kind.ZSET);
                 for (int i = 2; i + 1 < args.size(); i += 2) {
-                    v.zset.put(new ByteKey(args.get(i + 1)), parseScore(text(args.get(i))));
+                    v.zset.put(Bytes.of(args.get(i + 1)), parseScore(text(args.get(i))));
                 }
                 break;
             }
@@ -209,7 +210,7 @@ public final class SimDataset {
     }
 
     private SimValue container(int db, byte[] key, SimValue.Kind kind) {
-        ByteKey k = new ByteKey(key);
+        Bytes k = Bytes.of(key);
         SimValue v = get(db, k);
         if (v == null) {
             v = SimValue.empty(kind);
@@ -222,7 +223,7 @@ public final class SimDataset {
 
     private void dropIfEmpty(int db, byte[] key, SimValue v) {
         if (v.isEmptyContainer()) {
-            remove(db, new ByteKey(key));
+            remove(db, Bytes.of(key));
         }
     }
 
@@ -233,16 +234,16 @@ public final class SimDataset {
     /** A readable list of differences (at most {@code max}), empty when equal. */
     public synchronized List<String> diff(SimDataset other, int max) {
         List<String> out = new ArrayList<>();
-        TreeMap<Integer, TreeMap<ByteKey, SimValue>> a = copy(k -> true);
-        TreeMap<Integer, TreeMap<ByteKey, SimValue>> b = other.copy(k -> true);
+        TreeMap<Integer, TreeMap<Bytes, SimValue>> a = copy(k -> true);
+        TreeMap<Integer, TreeMap<Bytes, SimValue>> b = other.copy(k -> true);
         java.util.TreeSet<Integer> allDbs = new java.util.TreeSet<>(a.keySet());
         allDbs.addAll(b.keySet());
         for (int db : allDbs) {
-            TreeMap<ByteKey, SimValue> ma = a.getOrDefault(db, new TreeMap<>());
-            TreeMap<ByteKey, SimValue> mb = b.getOrDefault(db, new TreeMap<>());
-            java.util.TreeSet<ByteKey> keys = new java.util.TreeSet<>(ma.keySet());
+            TreeMap<Bytes, SimValue> ma = a.getOrDefault(db, new TreeMap<>());
+            TreeMap<Bytes, SimValue> mb = b.getOrDefault(db, new TreeMap<>());
+            java.util.TreeSet<Bytes> keys = new java.util.TreeSet<>(ma.keySet());
             keys.addAll(mb.keySet());
-            for (ByteKey k : keys) {
+            for (Bytes k : keys) {
                 SimValue va = ma.get(k);
                 SimValue vb = mb.get(k);
                 if (va == null || vb == null || !va.equals(vb)) {

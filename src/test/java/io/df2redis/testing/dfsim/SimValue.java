@@ -1,5 +1,6 @@
 package io.df2redis.testing.dfsim;
 
+import io.df2redis.testing.recordings.Bytes;
 import io.df2redis.dragonfly.event.DecodedValue;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,10 +16,10 @@ public final class SimValue {
 
     private final Kind kind;
     byte[] str;
-    ArrayList<ByteKey> list;
-    TreeSet<ByteKey> set;
-    TreeMap<ByteKey, ByteKey> hash;
-    TreeMap<ByteKey, Double> zset;
+    ArrayList<Bytes> list;
+    TreeSet<Bytes> set;
+    TreeMap<Bytes, Bytes> hash;
+    TreeMap<Bytes, Double> zset;
     long expireAtMs = -1;
 
     private SimValue(Kind kind) {
@@ -58,7 +59,7 @@ public final class SimValue {
         return str;
     }
 
-    public List<ByteKey> listValue() {
+    public List<Bytes> listValue() {
         return list;
     }
 
@@ -101,9 +102,9 @@ public final class SimValue {
                 return new DecodedValue.SetValue(bytesOf(set), null);
             case HASH: {
                 List<byte[]> fv = new ArrayList<>();
-                for (Map.Entry<ByteKey, ByteKey> e : hash.entrySet()) {
-                    fv.add(e.getKey().bytes());
-                    fv.add(e.getValue().bytes());
+                for (Map.Entry<Bytes, Bytes> e : hash.entrySet()) {
+                    fv.add(e.getKey().toByteArray());
+                    fv.add(e.getValue().toByteArray());
                 }
                 return new DecodedValue.HashValue(fv, null);
             }
@@ -111,8 +112,8 @@ public final class SimValue {
                 List<byte[]> m = new ArrayList<>();
                 double[] s = new double[zset.size()];
                 int i = 0;
-                for (Map.Entry<ByteKey, Double> e : zset.entrySet()) {
-                    m.add(e.getKey().bytes());
+                for (Map.Entry<Bytes, Double> e : zset.entrySet()) {
+                    m.add(e.getKey().toByteArray());
                     s[i++] = e.getValue();
                 }
                 return new DecodedValue.ZSetValue(m, s);
@@ -148,30 +149,30 @@ public final class SimValue {
             str = n;
         } else if (d instanceof DecodedValue.ListValue l && kind == Kind.LIST) {
             for (byte[] b : l.elements()) {
-                list.add(new ByteKey(b));
+                list.add(Bytes.of(b));
             }
         } else if (d instanceof DecodedValue.SetValue s && kind == Kind.SET) {
             for (byte[] b : s.members()) {
-                set.add(new ByteKey(b));
+                set.add(Bytes.of(b));
             }
         } else if (d instanceof DecodedValue.HashValue h && kind == Kind.HASH) {
             List<byte[]> fv = h.fieldsAndValues();
             for (int i = 0; i < fv.size(); i += 2) {
-                hash.put(new ByteKey(fv.get(i)), new ByteKey(fv.get(i + 1)));
+                hash.put(Bytes.of(fv.get(i)), Bytes.of(fv.get(i + 1)));
             }
         } else if (d instanceof DecodedValue.ZSetValue z && kind == Kind.ZSET) {
             for (int i = 0; i < z.members().size(); i++) {
-                zset.put(new ByteKey(z.members().get(i)), z.scores()[i]);
+                zset.put(Bytes.of(z.members().get(i)), z.scores()[i]);
             }
         } else {
             throw new IllegalArgumentException("cannot append " + d.getClass().getSimpleName() + " to a " + kind);
         }
     }
 
-    private static List<byte[]> bytesOf(Iterable<ByteKey> keys) {
+    private static List<byte[]> bytesOf(Iterable<Bytes> keys) {
         List<byte[]> out = new ArrayList<>();
-        for (ByteKey k : keys) {
-            out.add(k.bytes());
+        for (Bytes k : keys) {
+            out.add(k.toByteArray());
         }
         return out;
     }
@@ -198,8 +199,8 @@ public final class SimValue {
     @Override
     public String toString() {
         String body = switch (kind) {
-            case STRING -> str.length > 48 ? "\"" + new ByteKey(Arrays.copyOf(str, 48)) + "…\" (" + str.length + " bytes)"
-                    : "\"" + new ByteKey(str) + "\"";
+            case STRING -> str.length > 48 ? "\"" + Bytes.of(Arrays.copyOf(str, 48)) + "…\" (" + str.length + " bytes)"
+                    : "\"" + Bytes.of(str) + "\"";
             case LIST -> list.size() > 8 ? list.subList(0, 8) + "… (" + list.size() + ")" : list.toString();
             case SET -> set.size() > 8 ? "(" + set.size() + " members)" : set.toString();
             case HASH -> hash.size() > 8 ? "(" + hash.size() + " fields)" : hash.toString();

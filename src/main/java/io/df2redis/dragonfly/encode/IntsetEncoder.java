@@ -3,8 +3,8 @@ package io.df2redis.dragonfly.encode;
 import java.util.Arrays;
 
 /** Encodes a Redis intset blob (RDB type 11): u32le width (2, 4 or 8), u32le count, sorted values. */
-public final class Intset {
-    private Intset() {}
+public final class IntsetEncoder {
+    private IntsetEncoder() {}
 
     public static byte[] encode(long[] values) {
         long[] v = values.clone();

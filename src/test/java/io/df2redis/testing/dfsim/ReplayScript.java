@@ -1,7 +1,9 @@
 package io.df2redis.testing.dfsim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.df2redis.testing.recordings.Recording;
+import io.df2redis.testing.recordings.RecordingMeta;
+import io.df2redis.testing.recordings.Recordings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,16 +18,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One recorded replication session of a real master ({@code ../shared/testdata/dragonfly/<scenario>}
- * or a {@code session-<n>} folder of it): meta.json, the main-connection log with raw replies, and
- * each flow's bytes.
+ * What the replaying master serves for one recorded session ({@link Recording}): the raw replies
+ * of the main-connection log (main.log), the FLOW replies, INFO SERVER, and each flow's bytes.
  */
-public record Recording(
+public record ReplayScript(
         Path dir,
         String masterId,
         String syncId,
         int numFlows,
-        int advertisedVersion,
         String mode,
         Map<String, String> infoServer,
         List<Exchange> mainLog,
@@ -43,25 +43,21 @@ public record Recording(
 
     private static final Pattern LOG_LINE = Pattern.compile("^\\[t=[0-9.]+\\] (?:(flow-(\\d+)) )?(>>>|<<<) (.*)$");
 
-    /** The shared test data root: {@code -Ddf2redis.shared.dir}, else {@code ../shared}. */
-    public static Path sharedDir() {
-        String p = System.getProperty("df2redis.shared.dir");
-        return p != null ? Path.of(p) : Path.of("..", "shared");
+    /** A recording by name, e.g. {@code types-basic} or {@code partial-sync/session-2}. */
+    public static ReplayScript of(String name) {
+        return of(Recordings.get(name));
     }
 
-    public static Path scenario(String name) {
-        return sharedDir().resolve("testdata").resolve("dragonfly").resolve(name);
-    }
-
-    public static Recording load(Path dir) {
+    public static ReplayScript of(Recording rec) {
         try {
-            JsonNode meta = new ObjectMapper().readTree(dir.resolve("meta.json").toFile());
+            RecordingMeta meta = rec.meta();
+            JsonNode raw = meta.raw();
             Map<String, String> info = new LinkedHashMap<>();
-            meta.path("info_server").fields().forEachRemaining(e -> info.put(e.getKey(), e.getValue().asText()));
+            raw.path("info_server").fields().forEachRemaining(e -> info.put(e.getKey(), e.getValue().asText()));
             List<Exchange> main = new ArrayList<>();
             Map<Integer, byte[]> flowReplies = new LinkedHashMap<>();
             String pendingCmd = null;
-            for (String line : Files.readAllLines(dir.resolve("main.log"), StandardCharsets.UTF_8)) {
+            for (String line : Files.readAllLines(rec.dir().resolve("main.log"), StandardCharsets.UTF_8)) {
                 Matcher m = LOG_LINE.matcher(line);
                 if (!m.matches()) {
                     continue;
@@ -79,22 +75,16 @@ public record Recording(
                 }
             }
             List<RecordedFlow> flows = new ArrayList<>();
-            for (JsonNode f : meta.path("flows")) {
-                int i = f.path("flow").asInt();
-                byte[] bytes = Files.readAllBytes(dir.resolve("flow-" + i + ".bin"));
-                flows.add(new RecordedFlow(i, f.path("command").asText(), f.path("reply_kind").asText(),
-                        f.path("eof_token").asText(), flowReplies.get(i), bytes, f.path("bytes_at_startstable").asInt(),
-                        f.path("requested_lsn").asLong(-1)));
+            for (RecordingMeta.Flow f : meta.flows()) {
+                int i = f.flow();
+                flows.add(new RecordedFlow(i, raw.path("flows").path(i).path("command").asText(), f.replyKind(), f.eofToken(),
+                        flowReplies.get(i), rec.flowBytes(i), (int) Math.max(0, f.bytesAtStartStable()), f.requestedLsn()));
             }
-            long[] next = new long[flows.size()];
-            for (int i = 0; i < next.length; i++) {
-                next[i] = meta.path("next_lsn").path(i).asLong();
-            }
-            return new Recording(dir, meta.path("master_id").asText(), meta.path("sync_id").asText(),
-                    meta.path("num_flows").asInt(), meta.path("advertised_version").asInt(), meta.path("mode").asText(),
-                    info, main, flows, next);
+            long[] next = meta.nextLsn().stream().mapToLong(Long::longValue).toArray();
+            return new ReplayScript(rec.dir(), meta.masterId(), meta.syncId(), meta.numFlows(), meta.mode(), info, main,
+                    flows, next);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the recording in " + dir, e);
+            throw new UncheckedIOException("cannot load the recording in " + rec.dir(), e);
         }
     }
 

@@ -7,8 +7,8 @@ import java.util.List;
  * (u32le total bytes, u16le element count), entries each followed by its back-length, then 0xFF.
  * Elements that are canonical integers get the integer encodings, as {@code lpAppend} does.
  */
-public final class Listpack {
-    private Listpack() {}
+public final class ListpackEncoder {
+    private ListpackEncoder() {}
 
     public static byte[] encode(List<byte[]> elements) {
         RdbWriter w = new RdbWriter(64 + elements.size() * 8);
