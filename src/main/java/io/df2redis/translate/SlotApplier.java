@@ -1,0 +1,402 @@
+package io.df2redis.translate;
+
+import io.df2redis.dragonfly.event.FlowEvent.GlobalCommand;
+import io.df2redis.dragonfly.event.FlowEvent.ObjectPart;
+import io.df2redis.dragonfly.event.FlowEvent.SnapshotObject;
+import io.df2redis.redis.RedisCommand;
+import io.df2redis.resp.RespReply;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The half of the translation that runs after the shuffle, in the sink: records of the slots this
+ * sink instance owns come in, in arrival order per slot, and leave as target commands through
+ * {@link TargetIo}. It joins {@link ObjectTranslator}, {@link JournalTranslator} and {@link
+ * GlobalTranslator}, and carries out cross-slot moves ({@link CrossSlotMove}): a slot waiting for a
+ * move's source half is <em>parked</em> — its later records are translated and held in order — while
+ * every other slot goes on. {@link #poll()} (called from a timer and whenever convenient) releases
+ * parked slots; nothing here ever blocks on another sink instance.
+ *
+ * <p>A global flush (FLUSHALL/FLUSHDB) must follow everything before it: while slots are parked it
+ * waits as a barrier, records after it are held behind it, and it is carried out once every parked
+ * slot is released.
+ *
+ * <p>Everything held is part of the sink's checkpoint ({@link #snapshotState()}, {@link
+ * #restoreState(byte[])}). Single-threaded: the sink's mailbox thread calls every method.
+ */
+public final class SlotApplier {
+    private static final String FINISH = String.join("\n",
+            "local m = redis.call('GET', KEYS[3])",
+            "if m == 'V' then",
+            "  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2])",
+            "  else redis.call('DEL', KEYS[2]) end",
+            "end",
+            "if m then redis.call('SET', KEYS[3], 'D', 'PX', ARGV[1]) end",
+            "return m");
+
+    private final TranslateConfig config;
+    private final TargetProfile target;
+    private final ObjectTranslator objects;
+    private final JournalTranslator journal;
+    private final GlobalTranslator globals;
+    private final TargetIo io;
+    private final LongSupplier clock;
+    private final TranslationCounters counters;
+
+    private final TreeMap<Integer, ArrayDeque<Item>> parked = new TreeMap<>();
+    private final ArrayDeque<Item> afterBarrier = new ArrayDeque<>();
+    private TargetFlush barrier;
+    private long heldBytes;
+
+    public SlotApplier(TranslateConfig config, TargetProfile target, ValueDecoder decoder, LongSupplier clock,
+            TranslationCounters counters, SkipListener skips, TargetIo io) {
+        this.config = config;
+        this.target = target;
+        this.objects = new ObjectTranslator(config, target, decoder, clock, counters, skips);
+        this.journal = new JournalTranslator(config, target, objects, clock, counters, skips);
+        this.globals = new GlobalTranslator(config, target, counters);
+        this.io = io;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    public void snapshot(SnapshotObject o) {
+        objects.snapshot(o, c -> route(new Item.Cmd(c)));
+    }
+
+    public void part(ObjectPart p) {
+        objects.part(p, c -> route(new Item.Cmd(c)));
+    }
+
+    /**
+     * One unit of the splitter, keyed by {@code unit.slot()}.
+     *
+     * @param opId a job-wide unique id of the journal entry (epoch, flow, sequence); used only by
+     *     cross-slot moves
+     */
+    public void journal(SlotCommand unit, String opId) {
+        if (CrossSlotMove.isCrossSlot(unit.args())) {
+            CrossSlotMove m = new CrossSlotMove(opId, unit.db(), unit.args());
+            boolean sourceHalf = unit.slot() == m.sourceSlot();
+            if (!sourceHalf && unit.slot() != m.destinationSlot()) {
+                throw new UntranslatableCommandException(unit.db(), unit.key(), "move",
+                        "unit keyed by slot " + unit.slot() + " belongs to neither key");
+            }
+            route(new Item.Move(unit.slot(), m, sourceHalf));
+            return;
+        }
+        journal.translate(unit.db(), unit.args(), c -> route(new Item.Cmd(c)));
+    }
+
+    /** A global command, handed over once for all flows by the Flink layer. */
+    public void global(GlobalCommand g) {
+        global(globals.translate(g));
+    }
+
+    public void global(TargetFlush f) {
+        if (f.isNothing()) {
+            return;
+        }
+        if (barrier != null) {
+            hold(afterBarrier, new Item.Flush(f));
+        } else if (parked.isEmpty()) {
+            io.flush(f);
+        } else {
+            barrier = f;
+        }
+    }
+
+    /** Whether nothing is held: no parked slot, no pending barrier. */
+    public boolean idle() {
+        return parked.isEmpty() && barrier == null;
+    }
+
+    public int parkedSlots() {
+        return parked.size();
+    }
+
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    /**
+     * Checks every parked slot's move once (one round trip for all), releases the slots whose move
+     * is done, and carries out a pending flush once nothing is parked. Never waits.
+     *
+     * @throws TranslationException when a slot waited longer than {@code
+     *     translate.cross-slot-wait-timeout}
+     */
+    public void poll() {
+        if (!parked.isEmpty()) {
+            List<Integer> slots = new ArrayList<>(parked.keySet());
+            List<RedisCommand> probes = new ArrayList<>(slots.size());
+            for (int slot : slots) {
+                probes.add(probe(((Item.Wait) parked.get(slot).peekFirst()).move()));
+            }
+            List<RespReply> replies = io.call(probes);
+            long now = clock.getAsLong();
+            for (int i = 0; i < slots.size(); i++) {
+                ArrayDeque<Item> q = parked.get(slots.get(i));
+                Item.Wait w = (Item.Wait) q.peekFirst();
+                if (replies.get(i) instanceof RespReply.Null) {
+                    if (now - w.sinceMs() > config.crossSlotWaitTimeoutMs()) {
+                        throw stuck(w);
+                    }
+                    continue;
+                }
+                check(replies.get(i), w.move());
+                finish(slots.get(i), q, w);
+            }
+        }
+        releaseBarrier();
+    }
+
+    private void releaseBarrier() {
+        while (barrier != null && parked.isEmpty()) {
+            io.flush(barrier);
+            barrier = null;
+            List<Item> held = new ArrayList<>(afterBarrier);
+            afterBarrier.clear();
+            for (Item it : held) {
+                heldBytes -= it.weight();
+            }
+            for (Item it : held) {
+                if (it instanceof Item.Flush f) {
+                    global(f.flush());
+                } else {
+                    route(it);
+                }
+            }
+        }
+    }
+
+    private void route(Item item) {
+        if (barrier != null) {
+            hold(afterBarrier, item);
+            return;
+        }
+        ArrayDeque<Item> q = parked.get(item.slot());
+        if (q != null) {
+            hold(q, item);
+            return;
+        }
+        run(item);
+    }
+
+    private void hold(ArrayDeque<Item> q, Item item) {
+        q.addLast(item);
+        heldBytes += item.weight();
+        if (heldBytes > config.maxParkedBytes()) {
+            Map.Entry<Integer, ArrayDeque<Item>> first = parked.firstEntry();
+            String waiting = first == null ? "a pending flush" : describe(((Item.Wait) first.getValue().peekFirst()).move());
+            throw new TranslationException("records held while slots wait for cross-slot moves exceed "
+                    + "translate.max-parked-bytes (" + config.maxParkedBytes() + " bytes, " + parked.size()
+                    + " slots parked; first waits for " + waiting + ")");
+        }
+    }
+
+    /** Applies an item whose slot is not parked. */
+    private void run(Item item) {
+        if (item instanceof Item.Cmd c) {
+            io.submit(c.command());
+        } else if (item instanceof Item.Move m) {
+            if (m.sourceHalf()) {
+                sourceHalf(m.move());
+            } else {
+                ArrayDeque<Item> q = new ArrayDeque<>();
+                Item.Wait w = new Item.Wait(m.slot(), m.move(), clock.getAsLong());
+                q.add(w);
+                heldBytes += w.weight();
+                parked.put(m.slot(), q);
+                tryHead(m.slot(), q);
+            }
+        } else {
+            throw new IllegalStateException("cannot run " + item);
+        }
+    }
+
+    /** Checks the head wait of a parked slot and, when its move is done, releases the slot. */
+    private void tryHead(int slot, ArrayDeque<Item> q) {
+        Item.Wait w = (Item.Wait) q.peekFirst();
+        RespReply r = io.call(List.of(probe(w.move()))).get(0);
+        if (r instanceof RespReply.Null) {
+            return;
+        }
+        check(r, w.move());
+        finish(slot, q, w);
+    }
+
+    /** The move's marker is there: complete the destination half and drain the slot in order. */
+    private void finish(int slot, ArrayDeque<Item> q, Item.Wait w) {
+        CrossSlotMove m = w.move();
+        int db = objects.targetDb(m.destinationSourceDb(), m.destination());
+        int ds = m.destinationSlot();
+        byte[] staging = StagingKeys.staging(config.internalKeyPrefix(), ds, m.opId());
+        byte[] marker = StagingKeys.marker(config.internalKeyPrefix(), ds, m.opId());
+        io.submit(new RedisCommand(db, ds, m.destination(), new byte[][] {Args.b("EVAL"), Args.b(FINISH), Args.b(3),
+            staging, m.destination(), marker, Args.b(config.doneMarkerTtlMs())}));
+        q.pollFirst();
+        heldBytes -= w.weight();
+        while (!q.isEmpty()) {
+            Item next = q.peekFirst();
+            if (next instanceof Item.Move mv && !mv.sourceHalf()) {
+                q.pollFirst();
+                heldBytes -= next.weight();
+                Item.Wait nw = new Item.Wait(slot, mv.move(), clock.getAsLong());
+                q.addFirst(nw);
+                heldBytes += nw.weight();
+                tryHead(slot, q);
+                return;
+            }
+            q.pollFirst();
+            heldBytes -= next.weight();
+            run(next);
+        }
+        parked.remove(slot);
+    }
+
+    /**
+     * The source half: stage the source's value in the destination's slot and mark it, then delete
+     * the source (not for COPY). Waits for Redis only.
+     */
+    private void sourceHalf(CrossSlotMove m) {
+        int srcDb = objects.targetDb(m.sourceDb(), m.source());
+        int dstDb = config.dbMapping().target(m.destinationSourceDb(), target.cluster(), m.destination());
+        if (srcDb < 0) {
+            return;
+        }
+        counters.inc(Outcome.CROSS_SLOT_MOVES);
+        byte[] src = m.source();
+        int ss = m.sourceSlot();
+        int ds = m.destinationSlot();
+        byte[] staging = StagingKeys.staging(config.internalKeyPrefix(), ds, m.opId());
+        byte[] marker = StagingKeys.marker(config.internalKeyPrefix(), ds, m.opId());
+        boolean abs = target.pexpiretime();
+        List<RespReply> read = io.call(List.of(
+                new RedisCommand(srcDb, ss, src, new byte[][] {Args.b("DUMP"), src}),
+                new RedisCommand(srcDb, ss, src, new byte[][] {Args.b(abs ? "PEXPIRETIME" : "PTTL"), src})));
+        check(read.get(0), m);
+        check(read.get(1), m);
+        if (dstDb == DbMapping.IGNORED) {
+            return; // COPY into an ignored db; the destination half skips it too
+        }
+        if (!(read.get(0) instanceof RespReply.Bulk dump)) {
+            counters.inc(Outcome.CROSS_SLOT_SOURCE_MISSING);
+            io.submit(new RedisCommand(dstDb, ds, marker, new byte[][] {Args.b("SET"), marker, Args.b("N")}));
+            return;
+        }
+        long t = read.get(1).asLong();
+        List<byte[]> restore = new ArrayList<>(List.of(Args.b("RESTORE"), staging, Args.b(t < 0 ? 0 : Math.max(t, 1)),
+                dump.bytes(), Args.b("REPLACE")));
+        if (abs && t > 0) {
+            restore.add(Args.b("ABSTTL"));
+        }
+        List<RespReply> written = io.call(List.of(
+                new RedisCommand(dstDb, ds, staging, Args.array(restore)),
+                new RedisCommand(dstDb, ds, marker, new byte[][] {Args.b("SET"), marker, Args.b("V")})));
+        check(written.get(0), m);
+        check(written.get(1), m);
+        if (m.kind() != CrossSlotMove.Kind.COPY) {
+            io.submit(new RedisCommand(srcDb, ss, src, new byte[][] {Args.b("DEL"), src}));
+        }
+    }
+
+    private RedisCommand probe(CrossSlotMove m) {
+        int db = objects.targetDb(m.destinationSourceDb(), m.destination());
+        int ds = m.destinationSlot();
+        byte[] marker = StagingKeys.marker(config.internalKeyPrefix(), ds, m.opId());
+        return new RedisCommand(Math.max(db, 0), ds, marker, new byte[][] {Args.b("GET"), marker});
+    }
+
+    private static void check(RespReply r, CrossSlotMove m) {
+        if (r instanceof RespReply.Error e) {
+            throw new TranslationException("cross-slot " + describe(m) + ": the target replied " + e.message());
+        }
+    }
+
+    private TranslationException stuck(Item.Wait w) {
+        CrossSlotMove m = w.move();
+        String marker = Args.s(StagingKeys.marker(config.internalKeyPrefix(), m.destinationSlot(), m.opId()));
+        return new TranslationException("slot " + w.slot() + " waited " + (clock.getAsLong() - w.sinceMs())
+                + " ms for the source half of " + describe(m) + " (marker key " + marker + " never appeared;"
+                + " translate.cross-slot-wait-timeout). If the move was applied before the state this job"
+                + " restored from, SET that key to D to release the slot");
+    }
+
+    static String describe(CrossSlotMove m) {
+        return Args.s(m.args().get(0)) + " " + TranslationException.printable(m.source()) + " "
+                + TranslationException.printable(m.destination()) + " (db " + m.sourceDb() + ", op " + m.opId() + ")";
+    }
+
+    /** The held state (parked slots, barrier, records behind it) for the sink's checkpoint. */
+    public byte[] snapshotState() {
+        return ApplierState.encode(parked, barrier, afterBarrier);
+    }
+
+    /** Restores {@link #snapshotState()}; waits restart their timeout now. */
+    public void restoreState(byte[] state) {
+        if (!idle()) {
+            throw new IllegalStateException("restore into an applier that already holds records");
+        }
+        ApplierState.Decoded d = ApplierState.decode(state, clock.getAsLong());
+        parked.putAll(d.parked());
+        barrier = d.barrier();
+        afterBarrier.addAll(d.afterBarrier());
+        heldBytes = 0;
+        for (ArrayDeque<Item> q : parked.values()) {
+            for (Item it : q) {
+                heldBytes += it.weight();
+            }
+        }
+        for (Iterator<Item> it = afterBarrier.iterator(); it.hasNext();) {
+            heldBytes += it.next().weight();
+        }
+    }
+
+    /** Something held for a slot (or behind a barrier). */
+    sealed interface Item {
+        int slot();
+
+        long weight();
+
+        record Cmd(RedisCommand command) implements Item {
+            public int slot() {
+                return command.slot();
+            }
+
+            public long weight() {
+                return command.weight();
+            }
+        }
+
+        /** A half of a cross-slot move not reached yet. */
+        record Move(int slot, CrossSlotMove move, boolean sourceHalf) implements Item {
+            public long weight() {
+                return move.weight();
+            }
+        }
+
+        /** The head of a parked slot: its move's destination half, waiting for the marker. */
+        record Wait(int slot, CrossSlotMove move, long sinceMs) implements Item {
+            public long weight() {
+                return move.weight();
+            }
+        }
+
+        /** A flush behind a pending barrier. */
+        record Flush(TargetFlush flush) implements Item {
+            public int slot() {
+                return -1;
+            }
+
+            public long weight() {
+                return 64;
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.df2redis.translate;
+
+import io.df2redis.redis.Slots;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Names of the target keys df2redis writes itself for a cross-slot move: a staging key holding the
+ * moved value and a marker saying how far the move got. Both carry a hash tag chosen so that they
+ * hash to the destination key's slot, which makes {@code RENAME staging dst} legal on a cluster.
+ */
+final class StagingKeys {
+    /** For each slot, a short tag whose CRC16 is that slot. */
+    private static final String[] TAGS = new String[Slots.COUNT];
+
+    static {
+        int found = 0;
+        for (long i = 0; found < Slots.COUNT; i++) {
+            String t = Long.toString(i, 36);
+            int slot = Slots.slot(t.getBytes(StandardCharsets.US_ASCII));
+            if (TAGS[slot] == null) {
+                TAGS[slot] = t;
+                found++;
+            }
+        }
+    }
+
+    private StagingKeys() {}
+
+    static String tagFor(int slot) {
+        return TAGS[slot];
+    }
+
+    /** {@code <prefix>{<tag of slot>}:mv:<opId>} */
+    static byte[] staging(String prefix, int slot, String opId) {
+        return (prefix + "{" + TAGS[slot] + "}:mv:" + opId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code <prefix>{<tag of slot>}:mv:<opId>:state} */
+    static byte[] marker(String prefix, int slot, String opId) {
+        return (prefix + "{" + TAGS[slot] + "}:mv:" + opId + ":state").getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,25 @@
+package io.df2redis.translate;
+
+import io.df2redis.redis.RedisCommand;
+import io.df2redis.resp.RespReply;
+import java.util.List;
+
+/**
+ * What {@link SlotApplier} needs from the writer. Implemented by the Flink sink over the Redis
+ * writer; tests implement it over a plain connection.
+ */
+public interface TargetIo {
+
+    /** Hands a command to the writer: applied asynchronously, in order with its slot's other commands. */
+    void submit(RedisCommand command);
+
+    /**
+     * Runs {@code commands} once everything submitted earlier for their slots is applied, waits for
+     * them, and returns their replies in order (error replies included, not thrown). Used by the
+     * two halves of a cross-slot move only.
+     */
+    List<RespReply> call(List<RedisCommand> commands);
+
+    /** Carries out a global command's flush once everything submitted earlier is applied. */
+    void flush(TargetFlush flush);
+}

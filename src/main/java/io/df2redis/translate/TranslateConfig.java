@@ -1,0 +1,294 @@
+package io.df2redis.translate;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Everything about the translation an operator chooses. Immutable; build with {@link #builder()}
+ * and check against the probed target with {@link #validate(TargetProfile)} before use.
+ */
+public final class TranslateConfig {
+
+    /** How snapshot values of types the target can RESTORE are written. */
+    public enum SnapshotWrite {
+        /** {@code RESTORE key abs payload REPLACE ABSTTL} with the stream's own value bytes. */
+        RESTORE,
+        /** DEL + RPUSH/SADD/HSET/ZADD/XADD… batches + PEXPIREAT. */
+        NATIVE
+    }
+
+    /** What a FLUSHDB of a source db becomes when its target db also holds another source db. */
+    public enum MergedFlush {
+        /** Stop with an error: the flush cannot be confined to the source db's keys. */
+        FAIL,
+        /** Flush the whole target db (also the keys of the other source dbs merged into it). */
+        FLUSH_TARGET_DB
+    }
+
+    private final DbMapping dbMapping;
+    private final EnumMap<DfFamily, DfTypePolicy> policies;
+    private final boolean dropUnsupportedMemberTtls;
+    private final SnapshotWrite snapshotWrite;
+    private final int nativeBatchElements;
+    private final int nativeBatchBytes;
+    private final long restoreMaxBytes;
+    private final DfTypePolicy unknownCommands;
+    private final DfTypePolicy crossSlotCommands;
+    private final MergedFlush mergedFlush;
+    private final DragonflySharding sharding;
+    private final String internalKeyPrefix;
+    private final long maxParkedBytes;
+    private final long crossSlotWaitTimeoutMs;
+    private final long doneMarkerTtlMs;
+
+    private TranslateConfig(Builder b) {
+        this.dbMapping = b.dbMapping;
+        this.policies = new EnumMap<>(b.policies);
+        this.dropUnsupportedMemberTtls = b.dropUnsupportedMemberTtls;
+        this.snapshotWrite = b.snapshotWrite;
+        this.nativeBatchElements = b.nativeBatchElements;
+        this.nativeBatchBytes = b.nativeBatchBytes;
+        this.restoreMaxBytes = b.restoreMaxBytes;
+        this.unknownCommands = b.unknownCommands;
+        this.crossSlotCommands = b.crossSlotCommands;
+        this.mergedFlush = b.mergedFlush;
+        this.sharding = b.sharding;
+        this.internalKeyPrefix = b.internalKeyPrefix;
+        this.maxParkedBytes = b.maxParkedBytes;
+        this.crossSlotWaitTimeoutMs = b.crossSlotWaitTimeoutMs;
+        this.doneMarkerTtlMs = b.doneMarkerTtlMs;
+        if (crossSlotWaitTimeoutMs < 1 || doneMarkerTtlMs < 1 || maxParkedBytes < 1) {
+            throw new IllegalArgumentException("translate.cross-slot-*: timeouts, TTLs and limits must be positive");
+        }
+        if (nativeBatchElements < 1 || nativeBatchBytes < 1024) {
+            throw new IllegalArgumentException("translate.native-batch: elements must be ≥ 1 and bytes ≥ 1024");
+        }
+        if (unknownCommands == DfTypePolicy.TRANSCODE || crossSlotCommands == DfTypePolicy.TRANSCODE) {
+            throw new IllegalArgumentException(
+                    "translate.unknown-commands / translate.cross-slot-commands: only skip or fail");
+        }
+        if (internalKeyPrefix.isEmpty() || internalKeyPrefix.indexOf('{') >= 0 || internalKeyPrefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("translate.internal-key-prefix must be non-empty and have no braces");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Rejects settings this target cannot honour, naming the setting: transcoding without an
+     * equivalent on the target, a db mapping the target cannot hold.
+     */
+    public TranslateConfig validate(TargetProfile target) {
+        dbMapping.validate(target);
+        for (DfFamily f : DfFamily.values()) {
+            if (policy(f) != DfTypePolicy.TRANSCODE) {
+                continue;
+            }
+            String key = "translate.dragonfly-types." + f.configName();
+            switch (f) {
+                case JSON:
+                    if (!target.json()) {
+                        throw new IllegalArgumentException(key + "=transcode needs RedisJSON on the target (" + target
+                                + "); choose skip or fail");
+                    }
+                    break;
+                case HASH_FIELD_TTL:
+                    if (!target.hashFieldTtl() && !dropUnsupportedMemberTtls) {
+                        throw new IllegalArgumentException(key + "=transcode: hash field TTLs need Redis ≥ 7.4 (" + target
+                                + "); set translate.drop-unsupported-member-ttls=true to write the hashes without"
+                                + " them, or choose skip or fail");
+                    }
+                    break;
+                case SET_MEMBER_TTL:
+                    if (!dropUnsupportedMemberTtls) {
+                        throw new IllegalArgumentException(key + "=transcode: Redis has no set member TTLs; set"
+                                + " translate.drop-unsupported-member-ttls=true to write the sets without them,"
+                                + " or choose skip or fail");
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException(key + "=transcode: Redis has no equivalent of Dragonfly's "
+                            + f.configName() + " encoding; choose skip or fail");
+            }
+        }
+        return this;
+    }
+
+    public DbMapping dbMapping() {
+        return dbMapping;
+    }
+
+    public DfTypePolicy policy(DfFamily f) {
+        return policies.get(f);
+    }
+
+    public boolean dropUnsupportedMemberTtls() {
+        return dropUnsupportedMemberTtls;
+    }
+
+    public SnapshotWrite snapshotWrite() {
+        return snapshotWrite;
+    }
+
+    public int nativeBatchElements() {
+        return nativeBatchElements;
+    }
+
+    public int nativeBatchBytes() {
+        return nativeBatchBytes;
+    }
+
+    public long restoreMaxBytes() {
+        return restoreMaxBytes;
+    }
+
+    public DfTypePolicy unknownCommands() {
+        return unknownCommands;
+    }
+
+    public DfTypePolicy crossSlotCommands() {
+        return crossSlotCommands;
+    }
+
+    public MergedFlush mergedFlush() {
+        return mergedFlush;
+    }
+
+    public DragonflySharding sharding() {
+        return sharding;
+    }
+
+    /** Prefix of the target keys df2redis itself writes (cross-slot staging keys and markers). */
+    public String internalKeyPrefix() {
+        return internalKeyPrefix;
+    }
+
+    /** Bytes of records a sink instance may hold while slots wait for cross-slot moves. */
+    public long maxParkedBytes() {
+        return maxParkedBytes;
+    }
+
+    /** How long a slot may wait for a cross-slot move's source half before that is an error. */
+    public long crossSlotWaitTimeoutMs() {
+        return crossSlotWaitTimeoutMs;
+    }
+
+    /** How long a finished move's marker stays, so a destination half replayed from a checkpoint sees it. */
+    public long doneMarkerTtlMs() {
+        return doneMarkerTtlMs;
+    }
+
+    public static final class Builder {
+        private DbMapping dbMapping = DbMapping.identity();
+        private final EnumMap<DfFamily, DfTypePolicy> policies = new EnumMap<>(DfFamily.class);
+        private boolean dropUnsupportedMemberTtls;
+        private SnapshotWrite snapshotWrite = SnapshotWrite.RESTORE;
+        private int nativeBatchElements = 512;
+        private int nativeBatchBytes = 1 << 20;
+        private long restoreMaxBytes = 256L << 20;
+        private DfTypePolicy unknownCommands = DfTypePolicy.FAIL;
+        private DfTypePolicy crossSlotCommands = DfTypePolicy.FAIL;
+        private MergedFlush mergedFlush = MergedFlush.FAIL;
+        private DragonflySharding sharding = DragonflySharding.DEFAULT;
+        private String internalKeyPrefix = "__df2redis:";
+        private long maxParkedBytes = 256L << 20;
+        private long crossSlotWaitTimeoutMs = 10 * 60_000L;
+        private long doneMarkerTtlMs = 7 * 24 * 3_600_000L;
+
+        private Builder() {
+            for (DfFamily f : DfFamily.values()) {
+                policies.put(f, DfTypePolicy.FAIL);
+            }
+        }
+
+        public Builder dbMapping(DbMapping m) {
+            this.dbMapping = m;
+            return this;
+        }
+
+        public Builder policy(DfFamily f, DfTypePolicy p) {
+            policies.put(f, p);
+            return this;
+        }
+
+        public Builder policies(Map<DfFamily, DfTypePolicy> m) {
+            policies.putAll(m);
+            return this;
+        }
+
+        /** Every family at once (then override single ones with {@link #policy}). */
+        public Builder allFamilies(DfTypePolicy p) {
+            for (DfFamily f : DfFamily.values()) {
+                policies.put(f, p);
+            }
+            return this;
+        }
+
+        public Builder dropUnsupportedMemberTtls(boolean b) {
+            this.dropUnsupportedMemberTtls = b;
+            return this;
+        }
+
+        public Builder snapshotWrite(SnapshotWrite w) {
+            this.snapshotWrite = w;
+            return this;
+        }
+
+        public Builder nativeBatch(int elements, int bytes) {
+            this.nativeBatchElements = elements;
+            this.nativeBatchBytes = bytes;
+            return this;
+        }
+
+        public Builder restoreMaxBytes(long n) {
+            this.restoreMaxBytes = n;
+            return this;
+        }
+
+        public Builder unknownCommands(DfTypePolicy p) {
+            this.unknownCommands = p;
+            return this;
+        }
+
+        public Builder crossSlotCommands(DfTypePolicy p) {
+            this.crossSlotCommands = p;
+            return this;
+        }
+
+        public Builder mergedFlush(MergedFlush m) {
+            this.mergedFlush = m;
+            return this;
+        }
+
+        public Builder sharding(DragonflySharding s) {
+            this.sharding = s;
+            return this;
+        }
+
+        public Builder internalKeyPrefix(String p) {
+            this.internalKeyPrefix = p;
+            return this;
+        }
+
+        public Builder maxParkedBytes(long n) {
+            this.maxParkedBytes = n;
+            return this;
+        }
+
+        public Builder crossSlotWaitTimeoutMs(long ms) {
+            this.crossSlotWaitTimeoutMs = ms;
+            return this;
+        }
+
+        public Builder doneMarkerTtlMs(long ms) {
+            this.doneMarkerTtlMs = ms;
+            return this;
+        }
+
+        public TranslateConfig build() {
+            return new TranslateConfig(this);
+        }
+    }
+}
