@@ -13,36 +13,66 @@ package io.df2redis.translate;
  * {@code 0.30000000000000004} after three {@code INCRBYFLOAT k 0.1}).
  *
  * <p>The script finds the shortest digit string that reads back as the same double by trying
- * {@code %.Ne} for N = 0…16 (correctly rounded by the C library, read back with strtod), then lays
- * the digits out as double-conversion does. It keeps the key's TTL (Dragonfly keeps it too).
+ * {@code %.Ne} for N = 0…16 (correctly rounded by the C library, read back with strtod) and, next to
+ * powers of two where the rounding interval is lopsided, the neighbouring digit string on the other
+ * side; then it lays the digits out as double-conversion does. It keeps the key's TTL (Dragonfly
+ * keeps it too).
  */
 final class FloatScripts {
     private FloatScripts() {}
 
     private static final String FORMAT = String.join("\n",
+            // d ± 1 on a string of decimal digits (no leading zeros in the result)
+            "local function bump(d, delta)",
+            "  local t = {}",
+            "  for i = 1, #d do t[i] = string.byte(d, i) - 48 end",
+            "  local i = #d",
+            "  while i >= 1 do",
+            "    local v = t[i] + delta",
+            "    if v >= 0 and v <= 9 then t[i] = v break end",
+            "    if v < 0 then t[i] = 9 else t[i] = 0 end",
+            "    i = i - 1",
+            "  end",
+            "  local s = table.concat(t)",
+            "  if i == 0 then s = '1' .. s end",
+            "  return (string.gsub(s, '^0+', ''))",
+            "end",
+            // shortest digits d and exponent e (x = d * 10^e) that read back as x > 0
+            "local function shortest(x)",
+            "  for p = 0, 16 do",
+            "    local s = string.format('%.' .. p .. 'e', x)",
+            "    local int, frac, exp = string.match(s, '^(%d)%.?(%d*)e([-+]%d+)$')",
+            "    local d, e = int .. frac, tonumber(exp) - p",
+            "    local v = tonumber(s)",
+            "    if v == x then return d, e end",
+            // next to a power of two the rounding interval is lopsided: the neighbour on the
+            // other side of x can read back as x when the nearest does not
+            "    local n = bump(d, (v < x) and 1 or -1)",
+            "    if n ~= '' and tonumber(n .. 'e' .. e) == x then return n, e end",
+            "  end",
+            "end",
             "local function fmt(x)",
             "  if x == 0 then return '0' end",
             "  if x == math.huge then return 'inf' end",
             "  if x == -math.huge then return '-inf' end",
-            "  local s",
-            "  for p = 0, 16 do",
-            "    s = string.format('%.' .. p .. 'e', x)",
-            "    if tonumber(s) == x then break end",
-            "  end",
-            "  local sign, int, frac, exp = string.match(s, '^(-?)(%d)%.?(%d*)e([-+]%d+)$')",
-            "  local digits = string.gsub(int .. frac, '0+$', '')",
-            "  local e = tonumber(exp)",
-            "  local n = string.len(digits)",
-            "  if e >= -6 and e < 21 then",
-            "    local point = e + 1",
+            "  local sign = ''",
+            "  if x < 0 then sign, x = '-', -x end",
+            "  local digits, e = shortest(x)",
+            "  local stripped = string.gsub(digits, '0+$', '')",
+            "  e = e + (#digits - #stripped)",
+            "  digits = stripped",
+            "  local n = #digits",
+            "  local point = n + e",
+            "  local exp10 = point - 1",
+            "  if exp10 >= -6 and exp10 < 21 then",
             "    if point <= 0 then return sign .. '0.' .. string.rep('0', -point) .. digits end",
             "    if point >= n then return sign .. digits .. string.rep('0', point - n) end",
             "    return sign .. string.sub(digits, 1, point) .. '.' .. string.sub(digits, point + 1)",
             "  end",
             "  local m = string.sub(digits, 1, 1)",
             "  if n > 1 then m = m .. '.' .. string.sub(digits, 2) end",
-            "  if e >= 0 then return sign .. m .. 'e+' .. e end",
-            "  return sign .. m .. 'e' .. e",
+            "  if exp10 >= 0 then return sign .. m .. 'e+' .. exp10 end",
+            "  return sign .. m .. 'e' .. exp10",
             "end",
             "local function num(s, what)",
             "  local v = tonumber(s)",
