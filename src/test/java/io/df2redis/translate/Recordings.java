@@ -124,6 +124,51 @@ final class Recordings {
         return b.toByteArray();
     }
 
+    /**
+     * The arguments of a journal line of journal-i.txt ({@code … shard_cnt=1: CMD arg "quoted\x00" …}),
+     * quoted ones unescaped; {@code null} when the line shows a truncated argument.
+     */
+    static List<byte[]> args(String line) {
+        if (line.contains("...(")) {
+            return null;
+        }
+        String s = line.substring(line.indexOf(": ") + 2);
+        List<byte[]> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            if (s.charAt(i) == ' ') {
+                i++;
+                continue;
+            }
+            int end;
+            if (s.charAt(i) == '"') {
+                end = i + 1;
+                while (s.charAt(end) != '"') {
+                    end += s.charAt(end) == '\\' ? 2 : 1;
+                }
+                end++;
+            } else {
+                end = s.indexOf(' ', i);
+                if (end < 0) {
+                    end = s.length();
+                }
+            }
+            out.add(unquote(s.substring(i, end)));
+            i = end;
+        }
+        return out;
+    }
+
+    /** The journal line of {@code flow} in {@code scenario} at file offset {@code at} (the "@offset"). */
+    static List<byte[]> journalArgs(String scenario, int flow, int at) {
+        for (String line : lines(root().resolve(scenario).resolve("journal-" + flow + ".txt"))) {
+            if (line.startsWith("@" + at + " ")) {
+                return args(line);
+            }
+        }
+        throw new IllegalArgumentException("no entry @" + at + " in " + scenario + " journal-" + flow);
+    }
+
     static List<String> lines(Path p) {
         try {
             return Files.readAllLines(p);
