@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * waits as a barrier, records after it are held behind it, and it is carried out once every parked
  * slot is released.
  *
- * <p>Everything held is part of the sink's checkpoint ({@link #snapshotState()}, {@link
+ * <p>Everything held is part of the sink's checkpoint ({@link #snapshotState(long)}, {@link
  * #restoreState(byte[])}). Single-threaded: the sink's mailbox thread calls every method.
  */
 public final class SlotApplier {
@@ -52,6 +52,9 @@ public final class SlotApplier {
     private final ArrayDeque<Item> afterBarrier = new ArrayDeque<>();
     private TargetFlush barrier;
     private long heldBytes;
+    /** Markers of moves finished since the last snapshot, and per snapshot not yet completed. */
+    private final List<RedisCommand> finishedSinceSnapshot = new ArrayList<>();
+    private final TreeMap<Long, List<RedisCommand>> finishedBefore = new TreeMap<>();
 
     public SlotApplier(TranslateConfig config, TargetProfile target, ValueDecoder decoder, LongSupplier clock,
             TranslationCounters counters, SkipListener skips, TargetIo io) {
@@ -240,6 +243,7 @@ public final class SlotApplier {
         byte[] marker = StagingKeys.marker(config.internalKeyPrefix(), ds, m.opId());
         io.submit(new RedisCommand(db, ds, m.destination(), new byte[][] {Args.b("EVAL"), Args.b(FINISH), Args.b(3),
             staging, m.destination(), marker, Args.b(config.doneMarkerTtlMs())}));
+        finishedSinceSnapshot.add(new RedisCommand(db, ds, marker, new byte[][] {Args.b("DEL"), marker}));
         q.pollFirst();
         heldBytes -= w.weight();
         while (!q.isEmpty()) {
@@ -333,12 +337,32 @@ public final class SlotApplier {
                 + TranslationException.printable(m.destination()) + " (db " + m.sourceDb() + ", op " + m.opId() + ")";
     }
 
-    /** The held state (parked slots, barrier, records behind it) for the sink's checkpoint. */
-    public byte[] snapshotState() {
+    /**
+     * The held state (parked slots, barrier, records behind it) for the sink's checkpoint {@code
+     * checkpointId}, taken after the writer was flushed.
+     */
+    public byte[] snapshotState(long checkpointId) {
+        if (!finishedSinceSnapshot.isEmpty()) {
+            finishedBefore.computeIfAbsent(checkpointId, id -> new ArrayList<>()).addAll(finishedSinceSnapshot);
+            finishedSinceSnapshot.clear();
+        }
         return ApplierState.encode(parked, barrier, afterBarrier);
     }
 
-    /** Restores {@link #snapshotState()}; waits restart their timeout now. */
+    /**
+     * Checkpoint {@code checkpointId} is complete: no restore will go back before it, so the done
+     * markers of moves finished before its snapshot are not needed any more and are deleted. (Were
+     * this never called, they would still expire after {@code translate.done-marker-ttl}.)
+     */
+    public void checkpointComplete(long checkpointId) {
+        var done = finishedBefore.headMap(checkpointId, true);
+        for (List<RedisCommand> l : done.values()) {
+            l.forEach(io::submit);
+        }
+        done.clear();
+    }
+
+    /** Restores {@link #snapshotState(long)}; waits restart their timeout now. */
     public void restoreState(byte[] state) {
         if (!idle()) {
             throw new IllegalStateException("restore into an applier that already holds records");
