@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.dragonfly.rdb.DumpPayload;
+import io.df2redis.dragonfly.rdb.RdbFormatException;
+import io.df2redis.dragonfly.rdb.TypeTable;
 import io.df2redis.redis.RedisCommand;
 import io.df2redis.redis.Slots;
 import java.nio.charset.StandardCharsets;
@@ -228,7 +231,12 @@ public final class JournalTranslator {
         }
         long now = clock.getAsLong();
         long expireAt = ttl <= 0 ? -1 : abs ? ttl : now + ttl;
-        DumpPayloads.Parsed p = DumpPayloads.parse(args.get(3));
+        DumpPayload.Parsed p;
+        try {
+            p = DumpPayload.parse(args.get(3), TypeTable.DRAGONFLY);
+        } catch (RdbFormatException e) {
+            throw new IllegalArgumentException("DUMP payload: " + e.getMessage(), e);
+        }
         counters.inc(Outcome.JOURNAL_REWRITTEN);
         // Dragonfly's RESTORE replaces the key: whatever the value becomes (nothing when expired or
         // skipped), the old one must go. RESTORE … REPLACE and native writes replace by themselves.

@@ -4,7 +4,10 @@ import io.df2redis.dragonfly.event.DecodedValue;
 import io.df2redis.dragonfly.event.FlowEvent.ObjectPart;
 import io.df2redis.dragonfly.event.FlowEvent.SnapshotObject;
 import io.df2redis.dragonfly.event.RdbValue;
+import io.df2redis.dragonfly.rdb.DumpPayload;
+import io.df2redis.dragonfly.rdb.RdbFormatException;
 import io.df2redis.dragonfly.rdb.RdbType;
+import io.df2redis.dragonfly.rdb.ValueDecoder;
 import io.df2redis.redis.RedisCommand;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -28,17 +31,15 @@ import java.util.function.LongSupplier;
 public final class ObjectTranslator {
     private final TranslateConfig config;
     private final TargetProfile target;
-    private final ValueDecoder decoder;
     private final LongSupplier clock;
     private final TranslationCounters counters;
     private final SkipListener skips;
     private final NativeValues natives;
 
-    public ObjectTranslator(TranslateConfig config, TargetProfile target, ValueDecoder decoder, LongSupplier clock,
+    public ObjectTranslator(TranslateConfig config, TargetProfile target, LongSupplier clock,
             TranslationCounters counters, SkipListener skips) {
         this.config = config.validate(target);
         this.target = target;
-        this.decoder = decoder;
         this.clock = clock;
         this.counters = counters;
         this.skips = skips;
@@ -81,7 +82,7 @@ public final class ObjectTranslator {
                 }
                 return;
             }
-            DecodedValue decoded = decoder.decode(value);
+            DecodedValue decoded = decode(sourceDb, key, value);
             natives.write(db, sourceDb, key, decoded, true, now, out);
             NativeValues.expire(db, key, expireAtMs, out);
             counters.inc(Outcome.DF_TRANSCODED);
@@ -89,7 +90,7 @@ public final class ObjectTranslator {
         }
         if (type.kind() == RdbType.Kind.MODULE) {
             // A Redis module value (RedisJSON from a Redis file): only JSON has a meaning here.
-            DecodedValue decoded = decoder.decode(value);
+            DecodedValue decoded = decode(sourceDb, key, value);
             DfFamily f = decoded instanceof DecodedValue.JsonValue ? DfFamily.JSON : DfFamily.OTHER;
             if (!DfPolicies.transcode(config, counters, skips, f, sourceDb, key, "module type")) {
                 if (deleteWhenNotWritten) {
@@ -103,13 +104,13 @@ public final class ObjectTranslator {
         }
         if (config.snapshotWrite() == TranslateConfig.SnapshotWrite.RESTORE && target.restores(type)
                 && value.size() <= config.restoreMaxBytes()) {
-            byte[] payload = DumpPayloads.build(value, Math.min(target.rdbVersion(), 255));
+            byte[] payload = DumpPayload.build(value, target.rdbVersion());
             out.accept(RedisCommand.of(db, key, Args.b("RESTORE"), key,
                     Args.b(Math.max(expireAtMs, 0)), payload, Args.b("REPLACE"), Args.b("ABSTTL")));
             counters.inc(Outcome.SNAPSHOT_RESTORED);
             return;
         }
-        natives.write(db, sourceDb, key, decoder.decode(value), true, now, out);
+        natives.write(db, sourceDb, key, decode(sourceDb, key, value), true, now, out);
         NativeValues.expire(db, key, expireAtMs, out);
         counters.inc(Outcome.SNAPSHOT_NATIVE);
     }
@@ -149,6 +150,15 @@ public final class ObjectTranslator {
             NativeValues.expire(db, p.key(), p.expireAtMs(), out);
         }
         counters.inc(Outcome.SNAPSHOT_PARTS);
+    }
+
+    private static DecodedValue decode(int sourceDb, byte[] key, RdbValue value) {
+        try {
+            return ValueDecoder.decode(value);
+        } catch (RdbFormatException e) {
+            throw new TranslationException("db " + sourceDb + " key " + TranslationException.printable(key) + ": "
+                    + value.type() + " value does not decode: " + e.getMessage(), e);
+        }
     }
 
     private void attributes(int dfMask) {

@@ -56,11 +56,11 @@ public final class SlotApplier {
     private final List<RedisCommand> finishedSinceSnapshot = new ArrayList<>();
     private final TreeMap<Long, List<RedisCommand>> finishedBefore = new TreeMap<>();
 
-    public SlotApplier(TranslateConfig config, TargetProfile target, ValueDecoder decoder, LongSupplier clock,
+    public SlotApplier(TranslateConfig config, TargetProfile target, LongSupplier clock,
             TranslationCounters counters, SkipListener skips, TargetIo io) {
         this.config = config;
         this.target = target;
-        this.objects = new ObjectTranslator(config, target, decoder, clock, counters, skips);
+        this.objects = new ObjectTranslator(config, target, clock, counters, skips);
         this.journal = new JournalTranslator(config, target, objects, clock, counters, skips);
         this.globals = new GlobalTranslator(config, target, counters);
         this.io = io;

@@ -72,7 +72,7 @@ class CrossSlotMoveClusterTest {
         long checkpoint;
 
         SlotApplier newApplier() {
-            return new SlotApplier(config, target, Harness::noDecoder, () -> now, counters, r -> {}, io);
+            return new SlotApplier(config, target, () -> now, counters, r -> {}, io);
         }
 
         boolean step() {

@@ -3,7 +3,10 @@ package io.df2redis.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.df2redis.testing.recordings.FlowListing;
+import io.df2redis.testing.recordings.JournalLine;
+import io.df2redis.testing.recordings.Recording;
+import io.df2redis.testing.recordings.Recordings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,12 +40,12 @@ class DragonflyShardingTest {
     @Test
     void everySnapshotKeyOfEveryRecordingIsOnItsOwnFlow() {
         int checked = 0;
-        for (Path session : Recordings.sessions()) {
-            int n = Recordings.flowCount(session);
+        for (Recording rec : Recordings.all()) {
+            int n = rec.flowCount();
             for (int flow = 0; flow < n; flow++) {
-                for (byte[] key : Recordings.snapshotKeys(session, flow)) {
-                    assertThat(DragonflySharding.XXH64.shard(key, n))
-                            .as("%s flow %d key %s", session.getFileName(), flow, new String(key, StandardCharsets.UTF_8))
+                for (FlowListing.KeyEntry e : rec.listing(flow).keys()) {
+                    assertThat(DragonflySharding.XXH64.shard(e.key().toByteArray(), n))
+                            .as("%s flow %d key %s", rec.name(), flow, e.key())
                             .isEqualTo(flow);
                     checked++;
                 }
@@ -53,23 +56,21 @@ class DragonflyShardingTest {
 
     @Test
     void everyJournaledWriteIsOnItsKeysFlowExceptThePfmergeCopy() {
-        Set<String> keyless = Set.of("FLUSHDB", "FLUSHALL", "SCRIPT", "PING");
+        Set<String> keyless = Set.of("FLUSHDB", "FLUSHALL", "SCRIPT", "XGROUP", "");
         List<String> stray = new ArrayList<>();
         int checked = 0;
-        for (Path session : Recordings.sessions()) {
-            int n = Recordings.flowCount(session);
+        for (Recording rec : Recordings.all()) {
+            int n = rec.flowCount();
             for (int flow = 0; flow < n; flow++) {
-                for (Recordings.Entry e : Recordings.journal(session, flow)) {
-                    if (keyless.contains(e.command())) {
-                        continue;
-                    }
-                    byte[] key = e.command().equals("XGROUP") ? null : e.firstArg();
-                    if (key == null) {
+                List<JournalLine> lines = new ArrayList<>(rec.listing(flow).blobCommands());
+                lines.addAll(rec.journal(flow));
+                for (JournalLine l : lines) {
+                    if (keyless.contains(l.command()) || l.args().size() < 2) {
                         continue;
                     }
                     checked++;
-                    if (DragonflySharding.XXH64.shard(key, n) != flow) {
-                        stray.add(session.getFileName() + " flow " + flow + ": " + e.line().trim());
+                    if (DragonflySharding.XXH64.shard(l.args().get(1).bytes().toByteArray(), n) != flow) {
+                        stray.add(rec.name() + " flow " + flow + ": " + l.command() + " " + l.args().get(1).bytes());
                     }
                 }
             }

@@ -1,7 +1,5 @@
 package io.df2redis.translate;
 
-import io.df2redis.dragonfly.event.DecodedValue;
-import io.df2redis.dragonfly.event.RdbValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,20 +22,15 @@ final class Harness implements AutoCloseable {
     private final Map<Integer, JournalSplitter> splitters = new HashMap<>();
     private long seq;
 
-    Harness(TranslateConfig config, TargetProfile target, JedisTargetIo io, int flows, LongSupplier clock,
-            ValueDecoder decoder) {
+    Harness(TranslateConfig config, TargetProfile target, JedisTargetIo io, int flows, LongSupplier clock) {
         this.config = config;
         this.io = io;
         this.flows = flows;
-        this.applier = new SlotApplier(config, target, decoder, clock, counters, reports::add, io);
+        this.applier = new SlotApplier(config, target, clock, counters, reports::add, io);
     }
 
     Harness(TranslateConfig config, TargetProfile target, JedisTargetIo io) {
-        this(config, target, io, 1, System::currentTimeMillis, Harness::noDecoder);
-    }
-
-    static DecodedValue noDecoder(RdbValue v) {
-        throw new AssertionError("no decoder in this test; asked to decode " + v.type());
+        this(config, target, io, 1, System::currentTimeMillis);
     }
 
     /** A journal entry of {@code flow}: split, then every unit applied, then drained to Redis. */

@@ -59,7 +59,7 @@ class ProtocolRewritesRedisTest {
 
     Harness harness(TranslateConfig cfg) {
         return new Harness(cfg, TargetProfile.redis70(false), JedisTargetIo.standalone(redis.host(), redis.port()), 4,
-                () -> now, Harness::noDecoder);
+                () -> now);
     }
 
     @AfterEach
@@ -70,7 +70,7 @@ class ProtocolRewritesRedisTest {
 
     /** Applies the journal entry at {@code @offset} of journal-rewrites' flow {@code flow}. */
     void recorded(int flow, int at) {
-        h.journalBytes(flow, 0, Recordings.journalArgs("journal-rewrites", flow, at));
+        h.journalBytes(flow, 0, RecordedJournal.at("journal-rewrites", flow, at));
     }
 
     static String shardKey(String key) {
@@ -115,8 +115,8 @@ class ProtocolRewritesRedisTest {
     // §7.6 row: SETEX, PSETEX → SET key value PXAT <abs_ms>
     @Test
     void setexAndPsetexArrivesAsSetPxat() {
-        List<byte[]> k3 = Recordings.journalArgs("journal-rewrites", 0, 388); // SET k3 v3 PXAT 1795296844274
-        assertThat(Recordings.journalArgs("journal-rewrites", 2, 631)).isNotNull(); // SET k4 v4 PXAT …
+        List<byte[]> k3 = RecordedJournal.at("journal-rewrites", 0, 388); // SET k3 v3 PXAT 1795296844274
+        assertThat(RecordedJournal.at("journal-rewrites", 2, 631)).isNotNull(); // SET k4 v4 PXAT …
         k3.set(4, b(Long.toString(now + 100_000)));
         h.journalBytes(0, 0, k3);
         assertThat(j.get("k3")).isEqualTo("v3");
@@ -249,7 +249,7 @@ class ProtocolRewritesRedisTest {
     void crossShardRenameArrivesAsDelAndRestoreOfADragonflyDump() {
         j.set("rn:src2", "rename-me-too");
         recorded(1, 378); // DEL rn:src2
-        List<byte[]> restore = Recordings.journalArgs("journal-rewrites", 3, 565);
+        List<byte[]> restore = RecordedJournal.at("journal-rewrites", 3, 565);
         restore.set(2, b(Long.toString(now + 3_600_000)));
         h.journalBytes(3, 0, restore);
         assertThat(j.exists("rn:src2")).isFalse();
@@ -266,7 +266,7 @@ class ProtocolRewritesRedisTest {
         h.journalBytes(3, 0, restore);
         assertThat(j.exists("rn:other:1003")).isFalse();
         // STICK flag on RESTORE
-        List<byte[]> sticky = Recordings.journalArgs("journal-rewrites", 1, 397);
+        List<byte[]> sticky = RecordedJournal.at("journal-rewrites", 1, 397);
         sticky.add(b("STICK"));
         h.journalBytes(1, 0, sticky);
         assertThat(j.get("rnx:dst:3")).isEqualTo("renamenx");
@@ -445,12 +445,12 @@ class ProtocolRewritesRedisTest {
         assertThat(j.exists("short:ttl")).isFalse();
         GlobalTranslator g = new GlobalTranslator(TranslateConfig.builder().build(), TargetProfile.redis70(false),
                 h.counters);
-        h.applier.global(g.translate(2, Recordings.journalArgs("journal-rewrites", 0, 771))); // FLUSHDB (db 2)
+        h.applier.global(g.translate(2, RecordedJournal.at("journal-rewrites", 0, 771))); // FLUSHDB (db 2)
         j.select(2);
         assertThat(j.dbSize()).isZero();
         j.select(0);
         j.set("x", "1");
-        h.applier.global(g.translate(0, Recordings.journalArgs("journal-rewrites", 0, 786))); // FLUSHALL
+        h.applier.global(g.translate(0, RecordedJournal.at("journal-rewrites", 0, 786))); // FLUSHALL
         assertThat(j.dbSize()).isZero();
     }
 
