@@ -110,6 +110,8 @@ public final class MasterConnection implements Closeable {
         send(args);
         try {
             return reader.read();
+        } catch (java.io.EOFException e) {
+            throw new DragonflyException(name + ": the master closed the connection before answering '" + describe(args) + "'", e);
         } catch (SocketTimeoutException e) {
             throw new DragonflyException(name + ": no reply to '" + describe(args) + "' within the reply timeout", e);
         } catch (RespProtocolException e) {

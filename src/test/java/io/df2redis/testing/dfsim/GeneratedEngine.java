@@ -41,6 +41,11 @@ public final class GeneratedEngine implements DfSim.Engine {
     private String masterId;
     private Shard[] shards;
     private long txCounter;
+    private volatile long paceNanos;
+    private final java.util.concurrent.atomic.AtomicLong taggedChunks = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong compressedBlobs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong journalBlobs = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<Integer, Long> cuts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record BacklogEntry(long lsn, byte[] bytes, long nanos) {}
 
@@ -231,6 +236,41 @@ public final class GeneratedEngine implements DfSim.Engine {
                 s.backlog.clear();
             }
         }
+    }
+
+    /** Drops the backlog of one shard only. */
+    public void evictBacklog(int shard) {
+        synchronized (sim.lock) {
+            shards[shard].backlog.clear();
+        }
+    }
+
+    /** Slows the snapshot down: a pause before each snapshot entry (leaves room for writes during the sync). */
+    public void paceSnapshot(java.time.Duration perEntry) {
+        paceNanos = perEntry.toNanos();
+    }
+
+    /**
+     * Fault injection: flow {@code flow} of the live session closes its connection once it has
+     * written {@code offset} bytes in total (a master dying mid-stream).
+     */
+    public void cutFlowAt(int flow, long offset) {
+        cuts.put(flow, offset);
+    }
+
+    /** TAGGED_CHUNK records written so far by every flow of every session. */
+    public long taggedChunksWritten() {
+        return taggedChunks.get();
+    }
+
+    /** LZ4/ZSTD blobs written so far. */
+    public long compressedBlobsWritten() {
+        return compressedBlobs.get();
+    }
+
+    /** JOURNAL_BLOB records written so far (writes during a full sync). */
+    public long journalBlobsWritten() {
+        return journalBlobs.get();
     }
 
     /** A master restart: new master id, journals and backlogs gone, every session cancelled; data kept. */
@@ -445,13 +485,16 @@ public final class GeneratedEngine implements DfSim.Engine {
         }
 
         private void fullSync() throws InterruptedException {
-            w = new FlowStreamWriter(cfg.stream(), flow.out::write);
+            w = new FlowStreamWriter(cfg.stream(), this::emit);
             w.header(aux());
             flow.headerWritten.countDown();
             while (true) {
                 Object item = queue.poll();
                 if (item == null) {
                     if (!pendingOrder.isEmpty()) {
+                        if (paceNanos > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(paceNanos);
+                        }
                         Object[] next = pendingOrder.pollFirst();
                         emitBaseline((Integer) next[0], (Bytes) next[1]);
                         continue;
@@ -474,6 +517,7 @@ public final class GeneratedEngine implements DfSim.Engine {
                         w.finishEntry(k.toByteArray());
                     }
                     w.journalBlob(j.bytes());
+                    journalBlobs.incrementAndGet();
                 } else if (item instanceof StableMarker m) {
                     while (!pendingOrder.isEmpty()) {
                         Object[] next = pendingOrder.pollFirst();
@@ -484,6 +528,8 @@ public final class GeneratedEngine implements DfSim.Engine {
                         w.fullSyncEnd();
                     }
                     w.stableCut(m.offset(), flow.token);
+                    taggedChunks.addAndGet(w.taggedChunks());
+                    compressedBlobs.addAndGet(w.compressedBlobs());
                     flow.stableCutWritten.countDown();
                     return;
                 }
@@ -517,11 +563,24 @@ public final class GeneratedEngine implements DfSim.Engine {
             }
         }
 
+        /** Writes to the socket, or dies at the injected cut. */
+        private void emit(byte[] b) {
+            Long cut = cuts.get(flow.flowId);
+            if (cut != null && flow.out.bytesWritten() + b.length > cut) {
+                cuts.remove(flow.flowId);
+                flow.out.write(b, 0, (int) Math.max(0, cut - flow.out.bytesWritten()));
+                sim.event("fault: flow " + flow.flowId + " cut at byte " + cut);
+                flow.conn.close();
+                throw new UncheckedIOException(new java.io.IOException("cut"));
+            }
+            flow.out.write(b);
+        }
+
         private void writeEntry(long lsn, byte[] bytes) {
-            flow.out.write(bytes);
+            emit(bytes);
             if (firstStableEntry) {
                 // The streamer follows the first entry of a session with an LSN record.
-                flow.out.write(JournalEncoder.lsn(new RdbWriter(12), lsn).toByteArray());
+                emit(JournalEncoder.lsn(new RdbWriter(12), lsn).toByteArray());
                 firstStableEntry = false;
             }
         }
