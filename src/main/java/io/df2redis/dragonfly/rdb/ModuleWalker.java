@@ -78,6 +78,11 @@ final class ModuleWalker extends ValueWalker {
         throw new RdbFormatException("a module field opcode 0..5 (got " + Long.toUnsignedString(op) + ")", at);
     }
 
+    @Override
+    public boolean decodable() {
+        return moduleName == null || (REJSON.equals(moduleName) && encVersion >= 3);
+    }
+
     public String moduleName() {
         return moduleName;
     }

@@ -151,6 +151,11 @@ final class ProbabilisticWalker extends ValueWalker {
     }
 
     @Override
+    public boolean decodable() {
+        return false;
+    }
+
+    @Override
     public int batchSize() {
         return 0;
     }

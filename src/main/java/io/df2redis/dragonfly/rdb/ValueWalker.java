@@ -79,6 +79,14 @@ public abstract class ValueWalker {
      */
     public abstract DecodedValue takeBatch(boolean last);
 
+    /**
+     * Whether the value decodes into elements (false for probabilistic types and modules other than
+     * RedisJSON, which are kept encoded). Known once the walker read the value's first unit.
+     */
+    public boolean decodable() {
+        return true;
+    }
+
     /** Once done: the value has no elements (an empty collection, which loaders skip). */
     public abstract boolean empty();
 

@@ -497,7 +497,7 @@ final class EntryReader {
         if (buf.len <= cfg.maxHeldValueBytes()) {
             return;
         }
-        boolean opaque = !decodable(type);
+        boolean opaque = !walker.decodable();
         mode = opaque ? Mode.RAW_PIECES : Mode.ELEMENTS;
         walker = ValueWalker.forType(type, !opaque);
         int heldWalked = walked;
@@ -538,13 +538,6 @@ final class EntryReader {
         bufBase += consumed;
         needEnd -= consumed;
         walked = 0;
-    }
-
-    private static boolean decodable(RdbType t) {
-        return switch (t.kind()) {
-            case BLOOM, CMS, TOPK, CUCKOO, MODULE -> false;
-            default -> true;
-        };
     }
 
     /** After walking {@code [from, q)} of {@code a} in a streaming mode. */
