@@ -102,6 +102,7 @@ public final class DfSim implements AutoCloseable {
     private volatile boolean crashed;
     private volatile boolean closed;
     private int nextSyncId = 1;
+    private final java.util.concurrent.atomic.AtomicLong loadingReplies = new java.util.concurrent.atomic.AtomicLong();
 
     DfSim(DfSimConfig config, java.util.function.Function<DfSim, Engine> engineFactory, ServerSocketFactory factory)
             throws IOException {
@@ -267,6 +268,16 @@ public final class DfSim implements AutoCloseable {
 
     boolean loading() {
         return System.nanoTime() < loadingUntilNanos;
+    }
+
+    /** How many {@code -LOADING} replies were given. */
+    public long loadingReplies() {
+        return loadingReplies.get();
+    }
+
+    private byte[] loadingError() {
+        loadingReplies.incrementAndGet();
+        return error(LOADING);
     }
 
     private void acceptLoop() {
@@ -541,7 +552,7 @@ public final class DfSim implements AutoCloseable {
             case "AUTH":
                 return auth(c, args);
             case "PING":
-                return loading() ? error(LOADING) : simple("PONG");
+                return loading() ? loadingError() : simple("PONG");
             case "INFO":
                 return info();
             case "REPLCONF":
@@ -551,7 +562,7 @@ public final class DfSim implements AutoCloseable {
                     return error("ERR wrong number of arguments for 'dfly' command");
                 }
                 if (loading()) {
-                    return error(LOADING);
+                    return loadingError();
                 }
                 return dfly(c, text(args.get(1)).toUpperCase(Locale.ROOT), args.subList(2, args.size()));
             default:
