@@ -179,6 +179,8 @@ class SessionControllerTest {
             assertThat(c.replicaOffsets()).containsExactly(0, 0);
             try (FlowConnection f = FlowConnection.open(sim.endpoint(), ConnectConfig.defaults(), FlowConfig.defaults(),
                     s.masterId(), s.syncId(), 0, OptionalLong.empty(), null)) {
+                // The first DFLY FLOW started the journals: LSNs begin at 1.
+                assertThat(f.kind()).isEqualTo(SyncKind.FULL);
                 assertThat(c.replicaOffsets()).containsExactly(1, 1);
                 for (int i = 0; i < 10; i++) {
                     sim.generated().write(0, "SET", "k" + i, "v");

@@ -53,7 +53,7 @@ public record ReplayScript(
             RecordingMeta meta = rec.meta();
             JsonNode raw = meta.raw();
             Map<String, String> info = new LinkedHashMap<>();
-            raw.path("info_server").fields().forEachRemaining(e -> info.put(e.getKey(), e.getValue().asText()));
+            raw.path("info_server").properties().forEach(e -> info.put(e.getKey(), e.getValue().asText()));
             List<Exchange> main = new ArrayList<>();
             Map<Integer, byte[]> flowReplies = new LinkedHashMap<>();
             String pendingCmd = null;
