@@ -36,11 +36,16 @@ public final class GlobalTranslator {
     }
 
     public TargetFlush translate(int sourceDb, List<byte[]> args) {
+        TargetFlush f = meaning(sourceDb, args);
+        counters.inc(Outcome.GLOBAL_COMMANDS);
+        return f;
+    }
+
+    private TargetFlush meaning(int sourceDb, List<byte[]> args) {
         String name = new String(args.get(0), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
         boolean async = args.size() > 1 && "ASYNC".equalsIgnoreCase(new String(args.get(args.size() - 1),
                 StandardCharsets.US_ASCII));
         DbMapping m = config.dbMapping();
-        counters.inc(Outcome.GLOBAL_COMMANDS);
         switch (name) {
             case "FLUSHALL":
                 if (m.isIdentity()) {

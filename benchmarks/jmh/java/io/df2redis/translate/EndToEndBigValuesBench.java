@@ -1,0 +1,106 @@
+package io.df2redis.translate;
+
+import io.df2redis.dragonfly.event.FlowEvent;
+import io.df2redis.dragonfly.stream.FlowStreamParser;
+import io.df2redis.dragonfly.stream.ParserConfig;
+import io.df2redis.testing.recordings.Recording;
+import io.df2redis.testing.recordings.RecordingMeta;
+import io.df2redis.testing.recordings.Recordings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The big-values recording end to end on one thread: both flows parsed from their bytes, journal
+ * commands split, everything translated and written into one real redis-server (pipelined 512
+ * commands per round trip), replies read. Score = milliseconds per whole recording (9.3 MB of flow
+ * bytes, 5 008 snapshot keys incl. five 20 000-element / 300 KB values, 460 journal blobs and the
+ * stable journal). MB/s = flow bytes / time; keys/s = snapshot keys / time.
+ *
+ * <p>{@code mvn -Pbench -o test-compile exec:exec -Dbench=EndToEndBigValues}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+public class EndToEndBigValuesBench {
+    @Param({"RESTORE", "NATIVE"})
+    public String mode;
+
+    private LocalRedis redis;
+    private Recording rec;
+    private final List<byte[]> flows = new ArrayList<>();
+    private TranslateConfig config;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        redis = LocalRedis.standalone();
+        rec = Recordings.get("big-values");
+        for (int i = 0; i < rec.flowCount(); i++) {
+            flows.add(rec.flowBytes(i));
+        }
+        config = TranslateConfig.builder().snapshotWrite(TranslateConfig.SnapshotWrite.valueOf(mode)).build();
+    }
+
+    @Benchmark
+    public long replayRecording() throws Exception {
+        RecordingMeta meta = rec.meta();
+        TranslationCounters counters = new TranslationCounters();
+        try (PipelinedTargetIo io = new PipelinedTargetIo(redis.host(), redis.port(), 512)) {
+            SlotApplier applier = new SlotApplier(config, TargetProfile.redis70(false), meta::startedAtUnixMs, counters,
+                    SkipListener.NONE, io);
+            long seq = 0;
+            for (int i = 0; i < flows.size(); i++) {
+                JournalSplitter splitter = new JournalSplitter(config, i, flows.size(), counters, SkipListener.NONE);
+                int flow = i;
+                long[] n = {seq};
+                FlowStreamParser p = FlowStreamParser.fullSync(i, meta.flows().get(i).eofToken(), ParserConfig.defaults(),
+                        e -> {
+                            if (e instanceof FlowEvent.SnapshotObject o) {
+                                applier.snapshot(o);
+                            } else if (e instanceof FlowEvent.ObjectPart part) {
+                                applier.part(part);
+                            } else if (e instanceof FlowEvent.JournalCommand c) {
+                                String op = "b:" + flow + ":" + n[0]++;
+                                for (SlotCommand u : splitter.split(c)) {
+                                    applier.journal(u, op);
+                                }
+                            }
+                        });
+                p.feed(flows.get(i));
+                p.endOfInput();
+                seq = n[0];
+            }
+            io.sync();
+            return io.commands;
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void clear() {
+        try (Jedis j = redis.jedis()) {
+            j.flushAll();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        redis.close();
+    }
+}
