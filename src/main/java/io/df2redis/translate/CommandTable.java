@@ -60,7 +60,7 @@ public final class CommandTable {
             "sunionstore 1 -1 1", "xack 1 1 1", "xadd 1 1 1", "xautoclaim 1 1 1", "xclaim 1 1 1", "xdel 1 1 1",
             "xgroup 2 2 1", "xsetid 1 1 1", "xtrim 1 1 1", "zadd 1 1 1", "zincrby 1 1 1", "zpopmax 1 1 1",
             "zpopmin 1 1 1", "zrangestore 1 2 1", "zrem 1 1 1", "zremrangebylex 1 1 1", "zremrangebyrank 1 1 1",
-            "zremrangebyscore 1 1 1", "sort 1 1 1",
+            "zremrangebyscore 1 1 1", "sort 1 1 1", "georadius 1 1 1", "georadiusbymember 1 1 1",
             // Redis 7.4 hash-field TTL commands: key at 1
             "hexpire 1 1 1", "hpexpire 1 1 1", "hexpireat 1 1 1", "hpexpireat 1 1 1", "hpersist 1 1 1",
             "hgetdel 1 1 1", "hgetex 1 1 1");
@@ -153,6 +153,26 @@ public final class CommandTable {
     }
 
     /**
+     * What a command that never reaches the target is counted as (STICK, SCRIPT, PING, SELECT,
+     * DFLY, DFLYCLUSTER other than the global FLUSHSLOTS), or {@code null} for any other command.
+     */
+    public static Outcome dropped(String upperName) {
+        switch (upperName) {
+            case "STICK":
+                return Outcome.STICK_DROPPED;
+            case "SCRIPT":
+                return Outcome.SCRIPT_SKIPPED;
+            case "PING":
+            case "SELECT":
+            case "DFLY":
+            case "DFLYCLUSTER":
+                return Outcome.SERVER_COMMAND_SKIPPED;
+            default:
+                return null;
+        }
+    }
+
+    /**
      * Positions of every key of {@code args} under {@code spec}; empty for {@link Shape#NONE}. A
      * malformed command (too few arguments, a bad key count) gives an empty list for SINGLE-less
      * shapes and is reported by the caller.
@@ -166,6 +186,15 @@ public final class CommandTable {
             case SINGLE:
                 if (spec.first() < n) {
                     out.add(spec.first());
+                }
+                if (spec.name().equals("sort") || spec.name().startsWith("georadius")) {
+                    // SORT … STORE dst, GEORADIUS … STORE|STOREDIST dst: the destination is a key too
+                    for (int i = 2; i + 1 < n; i++) {
+                        String a = new String(args.get(i), StandardCharsets.US_ASCII);
+                        if (a.equalsIgnoreCase("STORE") || a.equalsIgnoreCase("STOREDIST")) {
+                            out.add(i + 1);
+                        }
+                    }
                 }
                 return out;
             case COUNTED: {

@@ -68,21 +68,10 @@ public final class JournalSplitter {
         if (spec == null) {
             return unknown(db, args, upper);
         }
-        switch (upper) {
-            case "STICK":
-                counters.add(Outcome.STICK_DROPPED, args.size() - 1);
-                return List.of();
-            case "SCRIPT":
-                counters.inc(Outcome.SCRIPT_SKIPPED);
-                return List.of();
-            case "PING":
-            case "SELECT":
-            case "DFLY":
-            case "DFLYCLUSTER":
-                counters.inc(Outcome.SERVER_COMMAND_SKIPPED);
-                return List.of();
-            default:
-                break;
+        Outcome dropped = CommandTable.dropped(upper);
+        if (dropped != null) {
+            counters.add(dropped, dropped == Outcome.STICK_DROPPED ? args.size() - 1 : 1);
+            return List.of();
         }
         List<Integer> positions = CommandTable.keyPositions(spec, args);
         if (positions.isEmpty()) {

@@ -60,25 +60,14 @@ public final class JournalTranslator {
         String name = new String(args.get(0), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
         CommandTable.Spec spec = CommandTable.spec(args.get(0));
         byte[] key = args.size() > 1 ? args.get(1) : null;
-        switch (name) {
-            case "STICK":
-                counters.add(Outcome.STICK_DROPPED, args.size() - 1);
-                return;
-            case "SCRIPT":
-                counters.inc(Outcome.SCRIPT_SKIPPED);
-                return;
-            case "PING":
-            case "SELECT":
-            case "DFLY":
-            case "DFLYCLUSTER":
-                counters.inc(Outcome.SERVER_COMMAND_SKIPPED);
-                return;
-            case "FLUSHALL":
-            case "FLUSHDB":
-                throw new UntranslatableCommandException(sourceDb, null, name,
-                        "a global command must go through GlobalTranslator, once for all flows");
-            default:
-                break;
+        Outcome dropped = CommandTable.dropped(name);
+        if (dropped != null) {
+            counters.add(dropped, dropped == Outcome.STICK_DROPPED ? args.size() - 1 : 1);
+            return;
+        }
+        if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
+            throw new UntranslatableCommandException(sourceDb, null, name,
+                    "a global command must go through GlobalTranslator, once for all flows");
         }
         if (spec == null) {
             if (config.unknownCommands() == DfTypePolicy.SKIP) {

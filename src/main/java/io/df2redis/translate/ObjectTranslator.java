@@ -18,9 +18,10 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>already expired (expiry before "now"): not written, counted — as Dragonfly's replica does;
  *   <li>Dragonfly-only types: the family's policy (transcode, skip and report, fail);
- *   <li>types the target's RESTORE knows, in {@code RESTORE} mode and within the size limit:
- *       {@code RESTORE key <abs ms|0> <payload> REPLACE ABSTTL}, the payload made of the stream's
- *       own value bytes, the target's RDB version and a CRC64 — no decoding;
+ *   <li>types the target's RESTORE knows, within the size limit, except strings in the default
+ *       {@code AUTO} mode: {@code RESTORE key <abs ms|0> <payload> REPLACE ABSTTL}, the payload made
+ *       of the stream's own value bytes, the target's RDB version and a CRC64 — no decoding;
+ *   <li>strings: {@code SET key value [PXAT ms]} (measured cheaper than RESTORE);
  *   <li>everything else: decoded and written natively in bounded batches ({@link NativeValues}),
  *       then {@code PEXPIREAT}.
  * </ul>
@@ -102,17 +103,27 @@ public final class ObjectTranslator {
             NativeValues.expire(db, key, expireAtMs, out);
             return;
         }
-        if (config.snapshotWrite() == TranslateConfig.SnapshotWrite.RESTORE && target.restores(type)
-                && value.size() <= config.restoreMaxBytes()) {
+        TranslateConfig.SnapshotWrite mode = config.snapshotWrite();
+        boolean restore = mode == TranslateConfig.SnapshotWrite.RESTORE
+                || (mode == TranslateConfig.SnapshotWrite.AUTO && type.kind() != RdbType.Kind.STRING);
+        if (restore && target.restores(type) && value.size() <= config.restoreMaxBytes()) {
             byte[] payload = DumpPayload.build(value, target.rdbVersion());
             out.accept(RedisCommand.of(db, key, Args.b("RESTORE"), key,
                     Args.b(Math.max(expireAtMs, 0)), payload, Args.b("REPLACE"), Args.b("ABSTTL")));
             counters.inc(Outcome.SNAPSHOT_RESTORED);
             return;
         }
-        natives.write(db, sourceDb, key, decode(sourceDb, key, value), true, now, out);
-        NativeValues.expire(db, key, expireAtMs, out);
+        DecodedValue decoded = decode(sourceDb, key, value);
         counters.inc(Outcome.SNAPSHOT_NATIVE);
+        if (decoded instanceof DecodedValue.StringValue s) {
+            // SET replaces a key of any type and takes the expiry along: one command.
+            out.accept(expireAtMs > 0
+                    ? RedisCommand.of(db, key, Args.b("SET"), key, s.bytes(), Args.b("PXAT"), Args.b(expireAtMs))
+                    : RedisCommand.of(db, key, Args.b("SET"), key, s.bytes()));
+            return;
+        }
+        natives.write(db, sourceDb, key, decoded, true, now, out);
+        NativeValues.expire(db, key, expireAtMs, out);
     }
 
     public void part(ObjectPart p, Consumer<RedisCommand> out) {

@@ -9,11 +9,18 @@ import java.util.Map;
  */
 public final class TranslateConfig {
 
-    /** How snapshot values of types the target can RESTORE are written. */
+    /**
+     * How snapshot values of types the target can RESTORE are written. Measured on redis-server 7.0
+     * (benchmarks/README.md, "Translation"): a string is cheaper as one {@code SET … PXAT} than as a
+     * RESTORE (no payload to build, no CRC to check on either side); every collection is much
+     * cheaper as one RESTORE than as DEL + element batches. Hence {@link #AUTO}.
+     */
     public enum SnapshotWrite {
+        /** Strings with {@code SET key value [PXAT ms]}, every other type the target knows with RESTORE. */
+        AUTO,
         /** {@code RESTORE key abs payload REPLACE ABSTTL} with the stream's own value bytes. */
         RESTORE,
-        /** DEL + RPUSH/SADD/HSET/ZADD/XADD… batches + PEXPIREAT. */
+        /** SET for strings; DEL + RPUSH/SADD/HSET/ZADD/XADD… batches + PEXPIREAT for the rest. */
         NATIVE
     }
 
@@ -184,7 +191,7 @@ public final class TranslateConfig {
         private DbMapping dbMapping = DbMapping.identity();
         private final EnumMap<DfFamily, DfTypePolicy> policies = new EnumMap<>(DfFamily.class);
         private boolean dropUnsupportedMemberTtls;
-        private SnapshotWrite snapshotWrite = SnapshotWrite.RESTORE;
+        private SnapshotWrite snapshotWrite = SnapshotWrite.AUTO;
         private int nativeBatchElements = 512;
         private int nativeBatchBytes = 1 << 20;
         private long restoreMaxBytes = 256L << 20;

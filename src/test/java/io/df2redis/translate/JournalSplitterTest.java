@@ -81,6 +81,8 @@ class JournalSplitterTest {
         JournalSplitter skip = splitter(TranslateConfig.builder().crossSlotCommands(DfTypePolicy.SKIP).build(), 0, 1);
         assertThat(skip.split(0, cmd("ZUNIONSTORE", "d", "2", "a", "b"))).isEmpty();
         assertThat(reports).singleElement().satisfies(r -> assertThat(r.what()).isEqualTo("ZUNIONSTORE"));
+        assertThat(split("SORT", "{x}a", "ALPHA", "STORE", "{x}d")).hasSize(1);
+        assertThatThrownBy(() -> split("SORT", "a", "STORE", "d")).isInstanceOf(UntranslatableCommandException.class);
         // one slot: passes
         assertThat(split("SINTERSTORE", "{x}d", "{x}a", "{x}b")).hasSize(1);
         assertThat(split("ZUNIONSTORE", "{x}d", "2", "{x}a", "{x}b", "WEIGHTS", "1", "2")).hasSize(1);

@@ -61,6 +61,7 @@ class ObjectTranslatorTest {
 
     @Test
     void restoreCarriesTheStreamsOwnBytesWithTheTargetsVersionAndAValidCrc() throws Exception {
+        // (strings are written with SET in the default mode; a hash goes by RESTORE)
         RdbValue hash = enc.hash(bs("f", "v", "g", "w"));
         assertThat(hash.type()).isEqualTo(RdbType.HASH_LISTPACK);
         redis70().snapshot(new SnapshotObject(3, b("h"), NOW + 5000, 0, 0, hash), out::add);
@@ -133,6 +134,20 @@ class ObjectTranslatorTest {
         out.clear();
         t.snapshot(new SnapshotObject(0, b("str"), -1, 0, 0, enc.string(b("v"))), out::add);
         assertThat(names()).containsExactly("SET");
+    }
+
+    @Test
+    void autoWritesStringsWithSetAndCollectionsWithRestore() {
+        ObjectTranslator t = redis70();
+        t.snapshot(new SnapshotObject(0, b("s"), NOW + 9, 0, 0, enc.string(b("12345"))), out::add);
+        t.snapshot(new SnapshotObject(0, b("l"), -1, 0, 0, enc.list(bs("a"))), out::add);
+        assertThat(names()).containsExactly("SET", "RESTORE");
+        assertThat(List.of(out.get(0).args()).stream().map(a -> new String(a, StandardCharsets.UTF_8)).toList())
+                .containsExactly("SET", "s", "12345", "PXAT", Long.toString(NOW + 9));
+        out.clear();
+        translator(TranslateConfig.builder().snapshotWrite(TranslateConfig.SnapshotWrite.RESTORE).build(),
+                TargetProfile.redis70(false)).snapshot(new SnapshotObject(0, b("s"), -1, 0, 0, enc.string(b("x"))), out::add);
+        assertThat(names()).containsExactly("RESTORE");
     }
 
     @Test
