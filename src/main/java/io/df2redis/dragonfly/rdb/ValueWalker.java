@@ -41,15 +41,15 @@ public abstract class ValueWalker {
     }
 
     /**
-     * Walks at most {@code maxUnits} units.
+     * Walks until the value is complete or the kept batch holds {@code batchLimit} elements (a unit
+     * can hold many: a listpack node; the batch then ends up to one unit over the limit).
      *
-     * @return true once the value is complete, false when the unit budget ran out first
+     * @return true once the value is complete, false when the batch is full first
      * @throws Underflow when the next unit is not complete in the window (cursor rewound to it)
      */
-    public final boolean walk(RdbCursor c, int maxUnits) throws RdbFormatException {
-        int units = 0;
+    public final boolean walk(RdbCursor c, int batchLimit) throws RdbFormatException {
         while (!done) {
-            if (units++ >= maxUnits) {
+            if (batchSize() >= batchLimit) {
                 return false;
             }
             int mark = c.pos();

@@ -357,7 +357,7 @@ final class EntryReader {
     }
 
     private int budget() {
-        return Math.max(1, cfg.partElements() - walker.batchSize());
+        return cfg.partElements();
     }
 
     private void prefixUnit() throws RdbFormatException {
@@ -454,10 +454,11 @@ final class EntryReader {
         return type.kind() == RdbType.Kind.JSON ? new DecodedValue.JsonValue(b) : new DecodedValue.StringValue(b);
     }
 
+    /** A string's content, in pieces of exactly {@code partBytes} (the last one shorter). */
     private int pieces(byte[] a, int p, int to) {
-        int n = (int) Math.min(to - p, stringLeft);
+        int n = (int) Math.min(Math.min(to - p, stringLeft), cfg.partBytes() - piece.len);
         stringLeft -= n;
-        if (piece.isEmpty() && n >= cfg.partBytes()) {
+        if (piece.isEmpty() && n == cfg.partBytes()) {
             emitPart(stringPiece(Arrays.copyOfRange(a, p, p + n)), stringLeft == 0);
             if (stringLeft == 0) {
                 stage = Stage.DONE;
