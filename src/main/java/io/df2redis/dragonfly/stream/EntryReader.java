@@ -55,7 +55,6 @@ final class EntryReader {
     private long mcFlags;
     private RdbType type;
     private byte[] key;
-    private boolean sawAnyByte;
 
     private Stage stage = Stage.DONE;
     private Mode mode;
@@ -96,7 +95,6 @@ final class EntryReader {
         mcFlags = 0;
         type = null;
         key = null;
-        sawAnyByte = false;
         stage = Stage.PREFIX;
         mode = Mode.CAPTURE;
         walker = null;
@@ -117,11 +115,6 @@ final class EntryReader {
         return stage == Stage.DONE;
     }
 
-    /** True before any byte of the entry was consumed (a tagged stream's first chunk has not come). */
-    boolean untouched() {
-        return !sawAnyByte;
-    }
-
     byte[] key() {
         return key;
     }
@@ -140,9 +133,6 @@ final class EntryReader {
         windowBase = base;
         windowFrom = from;
         directNeed = -1;
-        if (from < to) {
-            sawAnyByte = true;
-        }
         appendedThisCall = 0;
         int p = from;
         while (stage != Stage.DONE) {
@@ -422,9 +412,6 @@ final class EntryReader {
             }
             stringLeft = h;
             stage = Stage.STRING_PIECES;
-            if (partIndex == 0 && h == 0) {
-                finishPieces();
-            }
             return true;
         }
         if ((h & 0x3f) != RdbCursor.ENC_LZF) {
@@ -474,11 +461,6 @@ final class EntryReader {
             stage = Stage.DONE;
         }
         return p + n;
-    }
-
-    private void finishPieces() {
-        emitPart(stringPiece(new byte[0]), true);
-        stage = Stage.DONE;
     }
 
     // ---------------------------------------------------------------- completion
