@@ -92,9 +92,41 @@ public final class RespWriter {
         return this;
     }
 
+    /**
+     * Only the header of a bulk string ({@code $n\r\n}): the caller sends the {@code n} payload bytes
+     * and the closing CRLF itself, e.g. straight from a large array to the socket without copying it
+     * into this buffer.
+     */
+    public RespWriter bulkHeader(int n) {
+        ensure(24);
+        buf[len++] = '$';
+        number(n);
+        return this;
+    }
+
+    /** Appends raw bytes (a payload after {@link #bulkHeader(int)}, or CRLF). */
+    public RespWriter raw(byte[] a, int off, int n) {
+        ensure(n);
+        System.arraycopy(a, off, buf, len, n);
+        len += n;
+        return this;
+    }
+
+    // Writes the decimal digits without allocating: this runs twice per argument on the hot path.
     private void number(long v) {
         if (v >= 0 && v < 10) {
             buf[len++] = (byte) ('0' + v);
+        } else if (v > 0) {
+            int digits = 0;
+            for (long t = v; t > 0; t /= 10) {
+                digits++;
+            }
+            int end = len + digits;
+            for (int i = end - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            len = end;
         } else {
             byte[] digits = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(digits, 0, buf, len, digits.length);
