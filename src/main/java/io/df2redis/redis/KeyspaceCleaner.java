@@ -1,0 +1,193 @@
+package io.df2redis.redis;
+
+import io.df2redis.resp.RespReply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Deletes keys by slot and flushes databases on every primary, over plain control connections.
+ * Callers flush the writer first: these operations are not ordered with pipelined commands.
+ */
+final class KeyspaceCleaner {
+    private static final int PAGE = 1000;
+    private static final int MAX_PASSES = 5;
+    private static final byte[] UNLINK = RedisConnection.bytes("UNLINK");
+
+    private final Router router;
+    private final RedisTarget target;
+
+    KeyspaceCleaner(Router router, RedisTarget target) {
+        this.router = router;
+        this.target = target;
+    }
+
+    /** Deletes every key of {@code slots} (every database on a standalone target); returns how many. */
+    long clearSlots(BitSet slots) throws IOException {
+        if (slots.isEmpty()) {
+            return 0;
+        }
+        return router.cluster() ? clearClusterSlots(slots) : clearStandaloneSlots(slots);
+    }
+
+    private long clearStandaloneSlots(BitSet slots) throws IOException {
+        long deleted = 0;
+        try (RedisConnection c = RedisConnection.open(target.seed(), target)) {
+            for (int db : databasesWithKeys(c)) {
+                c.callOk("SELECT", Integer.toString(db));
+                String cursor = "0";
+                do {
+                    List<RespReply> page = c.callOk("SCAN", cursor, "COUNT", Integer.toString(PAGE)).asArray();
+                    cursor = page.get(0).asText();
+                    List<byte[]> doomed = new ArrayList<>();
+                    for (RespReply k : page.get(1).asArray()) {
+                        byte[] key = ((RespReply.Bulk) k).bytes();
+                        if (slots.get(Slots.slot(key))) {
+                            doomed.add(key);
+                        }
+                    }
+                    deleted += unlink(c, doomed);
+                } while (!cursor.equals("0"));
+            }
+        }
+        return deleted;
+    }
+
+    private static List<Integer> databasesWithKeys(RedisConnection c) throws IOException {
+        List<Integer> dbs = new ArrayList<>();
+        for (String field : c.info("keyspace").keySet()) {
+            if (field.startsWith("db")) {
+                dbs.add(Integer.parseInt(field.substring(2)));
+            }
+        }
+        return dbs;
+    }
+
+    /**
+     * Pass after pass (topology re-read each time) until every owner counts 0 keys in every slot:
+     * a slot that moves meanwhile is cleared on its new owner in the next pass.
+     */
+    private long clearClusterSlots(BitSet slots) throws IOException {
+        long deleted = 0;
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            router.refresh();
+            Map<NodeAddress, List<Integer>> byOwner = new LinkedHashMap<>();
+            for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+                NodeAddress owner = router.owner(s);
+                if (owner == null) {
+                    throw new IOException("slot " + s + " is not served by any primary: cannot clear it");
+                }
+                byOwner.computeIfAbsent(owner, a -> new ArrayList<>()).add(s);
+            }
+            boolean foundAny = false;
+            for (Map.Entry<NodeAddress, List<Integer>> e : byOwner.entrySet()) {
+                try (RedisConnection c = RedisConnection.open(e.getKey(), target)) {
+                    for (int s : nonEmpty(c, e.getValue())) {
+                        foundAny = true;
+                        while (true) {
+                            List<RespReply> keys = c.callOk("CLUSTER", "GETKEYSINSLOT", Integer.toString(s), Integer.toString(PAGE)).asArray();
+                            if (keys.isEmpty()) {
+                                break;
+                            }
+                            List<byte[]> doomed = new ArrayList<>(keys.size());
+                            for (RespReply k : keys) {
+                                doomed.add(((RespReply.Bulk) k).bytes());
+                            }
+                            long n = unlink(c, doomed);
+                            if (n < 0) {
+                                break; // the slot moved meanwhile: the next pass finds its new owner
+                            }
+                            deleted += n;
+                        }
+                    }
+                }
+            }
+            if (!foundAny) {
+                return deleted;
+            }
+        }
+        throw new IOException("keys still found after " + MAX_PASSES + " passes over slots " + slots + " (slots moving?)");
+    }
+
+    private static List<Integer> nonEmpty(RedisConnection c, List<Integer> slots) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        for (int from = 0; from < slots.size(); from += 2048) {
+            List<Integer> chunk = slots.subList(from, Math.min(slots.size(), from + 2048));
+            List<byte[][]> cmds = new ArrayList<>(chunk.size());
+            for (int s : chunk) {
+                cmds.add(new byte[][] {RedisConnection.bytes("CLUSTER"), RedisConnection.bytes("COUNTKEYSINSLOT"), RedisConnection.bytes(Integer.toString(s))});
+            }
+            List<RespReply> counts = c.pipeline(cmds);
+            for (int i = 0; i < chunk.size(); i++) {
+                RespReply r = counts.get(i);
+                if (r instanceof RespReply.Error err) {
+                    throw new RedisReplyException(c.address(), "CLUSTER COUNTKEYSINSLOT " + chunk.get(i), err);
+                }
+                if (r.asLong() > 0) {
+                    out.add(chunk.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** UNLINKs keys (all of one slot on a cluster); -1 if the node redirected (the slot moved). */
+    private static long unlink(RedisConnection c, List<byte[]> keys) throws IOException {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        byte[][] args = new byte[keys.size() + 1][];
+        args[0] = UNLINK;
+        for (int i = 0; i < keys.size(); i++) {
+            args[i + 1] = keys.get(i);
+        }
+        RespReply r = c.call(args);
+        if (r instanceof RespReply.Error e) {
+            if (e.code().equals("MOVED") || e.code().equals("ASK") || e.code().equals("TRYAGAIN")) {
+                return -1;
+            }
+            throw new RedisReplyException(c.address(), "UNLINK " + new String(keys.get(0), StandardCharsets.UTF_8) + " …", e);
+        }
+        return keys.size();
+    }
+
+    /** FLUSHALL on every primary. */
+    void flushAll() throws IOException {
+        onEveryPrimary("FLUSHALL");
+    }
+
+    /** FLUSHDB of {@code db} on every primary (db 0 only on a cluster). */
+    void flushDb(int db) throws IOException {
+        if (router.cluster()) {
+            if (db != 0) {
+                throw new IllegalArgumentException("a cluster has only db 0, cannot flush db " + db);
+            }
+            onEveryPrimary("FLUSHDB");
+            return;
+        }
+        try (RedisConnection c = RedisConnection.open(target.seed(), target)) {
+            c.callOk("SELECT", Integer.toString(db));
+            c.callOk("FLUSHDB");
+        }
+    }
+
+    private void onEveryPrimary(String command) throws IOException {
+        router.refresh();
+        Map<NodeAddress, String> failed = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        for (NodeAddress p : router.primaries()) {
+            try (RedisConnection c = RedisConnection.open(p, target)) {
+                c.callOk(command);
+            } catch (RedisReplyException e) {
+                failed.put(p, e.reply());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IOException(command + " failed on " + failed);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.df2redis.redis;
+
+/** A node may have lost writes it acknowledged (see {@link PossibleLoss}). */
+public class PossibleLossException extends RedisWriteException {
+    private final PossibleLoss loss;
+
+    public PossibleLossException(PossibleLoss loss) {
+        super(loss.toString());
+        this.loss = loss;
+    }
+
+    public PossibleLoss loss() {
+        return loss;
+    }
+}

@@ -1,0 +1,369 @@
+package io.df2redis.redis;
+
+import io.df2redis.resp.RespReply;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each slot's commands in submission order, whatever happens to connections and routes.
+ *
+ * <p>A slot is bound to one connection at a time. When one of its commands must be resent (MOVED,
+ * ASK, a transient error, a lost connection), the slot is <em>held</em>: that command, every later
+ * command of the slot still in flight or queued, and every new submission for it are <em>parked</em>.
+ * Once nothing of the slot is left on any connection (outstanding == parked), the parked commands
+ * are released in submission order onto the slot's current route (re-read if needed, after a
+ * back-off for transient errors); ASKed commands go to the importing node with ASKING.
+ *
+ * <p>After a transient error or a lost connection, later commands of the slot that Redis had already
+ * applied are parked too and sent again after the failed one (a replayed suffix: the last write
+ * to each key stays last). After ASK they are not: the migrating node answers ASK for every
+ * command on a key it no longer holds, so commands on other keys it applied keep their order.
+ */
+final class SlotTable {
+    private static final Logger LOG = LoggerFactory.getLogger(SlotTable.class);
+    static final int DONE_OK = 0;
+    static final int DONE_FAILED = 1;
+    static final int RESENDING = 2;
+
+    /** Replay later successes of the slot (not after ASK/MOVED-only holds). */
+    private static final int REPLAY = 1;
+    /** Re-read the topology before releasing. */
+    private static final int REFRESH = 2;
+    /** Back off before releasing. */
+    private static final int BACKOFF = 4;
+
+    private static final Comparator<Pending> BY_SEQ = Comparator.comparingLong(p -> p.seq);
+
+    /** What the table needs from the writer around it. */
+    interface Host {
+        /** Reports a command that will not be applied (outside any lock). */
+        void commandFailed(Pending p, CommandFailure.Reason reason, String reply, NodeAddress node);
+
+        /** A connection died holding writes acknowledged since the last confirmation. */
+        void connectionLost(PipelinedConnection c, long unconfirmed, List<ControlOp> pendingOps, String cause);
+
+        boolean closed();
+    }
+
+    private final SlotState[] states = new SlotState[Slots.COUNT];
+    private final Router router;
+    private final WriterMetrics metrics;
+    private final OutstandingBudget budget;
+    private final ScheduledExecutorService recovery;
+    private final long retryTimeoutNanos;
+    private final long backoffBaseNanos;
+    private final long backoffMaxNanos;
+    private final Host host;
+
+    SlotTable(Router router, WriterMetrics metrics, OutstandingBudget budget, ScheduledExecutorService recovery,
+            WriterConfig config, Host host) {
+        this.router = router;
+        this.metrics = metrics;
+        this.budget = budget;
+        this.recovery = recovery;
+        this.retryTimeoutNanos = config.retryTimeout.toNanos();
+        this.backoffBaseNanos = Math.max(1, config.backoffBase.toNanos());
+        this.backoffMaxNanos = config.backoffMax.toNanos();
+        this.host = host;
+        for (int s = 0; s < states.length; s++) {
+            states[s] = new SlotState(s);
+        }
+    }
+
+    static final class SlotState {
+        final int slot;
+        /** The connection new commands of this slot go to while it is not held. */
+        PipelinedConnection conn;
+        /** Submitted, not yet acknowledged or failed (parked ones included). */
+        int outstanding;
+        long nextSeq;
+        /** Non-null while held. */
+        ArrayList<Pending> parked;
+        int flags;
+        boolean releaseScheduled;
+        long heldSinceNanos;
+        /** Release rounds in this hold that could not reach a node. */
+        int releaseFailures;
+        /** Mirrors parked != null for the sending threads, which check it without the lock. */
+        volatile boolean held;
+
+        SlotState(int slot) {
+            this.slot = slot;
+        }
+    }
+
+    ScheduledExecutorService recovery() {
+        return recovery;
+    }
+
+    /** Caller thread, after the budget was acquired: queue the command on the slot's connection. */
+    void submit(Pending p) {
+        SlotState s = states[p.slot()];
+        synchronized (s) {
+            p.seq = s.nextSeq++;
+            s.outstanding++;
+            if (s.parked != null) {
+                s.parked.add(p);
+                p.firstFailureNanos = System.nanoTime();
+                return;
+            }
+            PipelinedConnection c = s.conn;
+            if (s.outstanding == 1) {
+                // Nothing of this slot is anywhere: free to follow the current route.
+                c = router.connectionIfLive(router.owner(p.slot()), p.slot());
+                s.conn = c;
+            }
+            p.attempts = 1;
+            if (c == null || !c.enqueue(p)) {
+                p.attempts = 0;
+                p.lastError = "no open connection to " + router.owner(p.slot());
+                p.lastErrorWasConnection = true;
+                parkLocked(s, p, router.cluster() ? REFRESH : 0);
+            }
+        }
+    }
+
+    boolean isHeld(int slot) {
+        return states[slot].held;
+    }
+
+    /** Sending thread: the command's slot is held, so it is not sent now. */
+    void divert(Pending p) {
+        SlotState s = states[p.slot()];
+        synchronized (s) {
+            p.attempts--;
+            parkLocked(s, p, 0);
+        }
+    }
+
+    /** Receiving thread: the reply to {@code p}. Returns DONE_OK, DONE_FAILED or RESENDING. */
+    int onReply(PipelinedConnection c, Pending p, RespReply r) {
+        SlotState s = states[p.slot()];
+        if (r instanceof RespReply.Error e) {
+            ReplyKind kind = ReplyKind.of(e);
+            if (kind == ReplyKind.REFUSED) {
+                synchronized (s) {
+                    s.outstanding--;
+                    maybeScheduleRelease(s);
+                }
+                host.commandFailed(p, CommandFailure.Reason.REFUSED, e.message(), c.node.address);
+                return DONE_FAILED;
+            }
+            int flags;
+            switch (kind) {
+                case MOVED -> {
+                    metrics.moved.increment();
+                    router.noteMoved(p.slot(), ReplyKind.redirectTarget(e, c.node.address));
+                    p.askTarget = null;
+                    flags = REPLAY;
+                }
+                case ASK -> {
+                    metrics.ask.increment();
+                    p.askTarget = ReplyKind.redirectTarget(e, c.node.address);
+                    flags = 0;
+                }
+                case TRANSIENT -> {
+                    metrics.transientError(e.code());
+                    flags = REPLAY | BACKOFF;
+                }
+                default -> {
+                    metrics.transientError(e.code());
+                    flags = REPLAY | BACKOFF | (router.cluster() ? REFRESH : 0);
+                }
+            }
+            synchronized (s) {
+                p.lastError = e.message();
+                p.lastErrorWasConnection = false;
+                p.lastNode = c.node.address;
+                parkLocked(s, p, flags);
+            }
+            return RESENDING;
+        }
+        synchronized (s) {
+            if (s.parked != null && (s.flags & REPLAY) != 0) {
+                // Applied after an earlier command of its slot failed: send it again after that one.
+                metrics.replayedAfterEarlierFailure.increment();
+                parkLocked(s, p, 0);
+                return RESENDING;
+            }
+            s.outstanding--;
+            maybeScheduleRelease(s);
+        }
+        return DONE_OK;
+    }
+
+    /** Recovery thread: a dead connection's commands come back. */
+    void connectionLost(PipelinedConnection c, List<Pending> unknown, List<Pending> unsent, List<ControlOp> ops, String cause) {
+        if (host.closed()) {
+            PipelinedConnection.failControlOps(ops);
+            return;
+        }
+        long unconfirmed = c.unconfirmed.getAndSet(0);
+        LOG.warn("connection {} lost ({}): {} commands written without a reply will be resent (outcome unknown), {} not yet sent, {} acknowledged since the last confirmation",
+                c, cause, unknown.size(), unsent.size(), unconfirmed);
+        host.connectionLost(c, unconfirmed, ops, cause);
+        int flags = REPLAY | (router.cluster() ? REFRESH : 0);
+        for (Pending p : unknown) {
+            metrics.unknownOutcomeResends.increment();
+            park(p, flags, "connection to " + c.node.address + " lost: " + cause);
+        }
+        for (Pending p : unsent) {
+            p.attempts--;
+            park(p, flags, "connection to " + c.node.address + " lost: " + cause);
+        }
+    }
+
+    private void park(Pending p, int flags, String why) {
+        SlotState s = states[p.slot()];
+        synchronized (s) {
+            p.lastError = why;
+            p.lastErrorWasConnection = true;
+            parkLocked(s, p, flags);
+        }
+    }
+
+    private void parkLocked(SlotState s, Pending p, int flags) {
+        long now = System.nanoTime();
+        if (s.parked == null) {
+            s.parked = new ArrayList<>();
+            s.held = true;
+            s.heldSinceNanos = now;
+            s.releaseFailures = 0;
+        }
+        s.parked.add(p);
+        s.flags |= flags;
+        if (p.firstFailureNanos == 0) {
+            p.firstFailureNanos = now;
+        }
+        maybeScheduleRelease(s);
+    }
+
+    private void maybeScheduleRelease(SlotState s) {
+        if (s.parked != null && !s.releaseScheduled && s.outstanding == s.parked.size() && !host.closed()) {
+            s.releaseScheduled = true;
+            long delay = releaseDelay(s);
+            recovery.schedule(() -> release(s), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private long releaseDelay(SlotState s) {
+        int attempts = 0;
+        for (Pending p : s.parked) {
+            attempts = Math.max(attempts, p.attempts);
+        }
+        int rounds;
+        if ((s.flags & BACKOFF) != 0) {
+            rounds = Math.max(attempts - 1, s.releaseFailures);
+        } else if (s.releaseFailures > 0 || attempts > 4) {
+            // Redirections go at once; only a command that keeps bouncing, or a node that cannot be reached, waits.
+            rounds = Math.max(attempts - 4, s.releaseFailures);
+        } else {
+            return 0;
+        }
+        return Math.min(backoffMaxNanos, backoffBaseNanos << Math.min(rounds, 30));
+    }
+
+    /** Recovery thread: put a held slot's commands back on the wire, in order. */
+    private void release(SlotState s) {
+        if (host.closed()) {
+            return;
+        }
+        int flags;
+        long heldSince;
+        List<NodeAddress> askTargets = new ArrayList<>(1);
+        synchronized (s) {
+            flags = s.flags;
+            heldSince = s.heldSinceNanos;
+            for (Pending p : s.parked) {
+                if (p.askTarget != null && !askTargets.contains(p.askTarget)) {
+                    askTargets.add(p.askTarget);
+                }
+            }
+        }
+        if ((flags & REFRESH) != 0 || s.releaseFailures > 0) {
+            router.refreshIfOlderThan(heldSince);
+        }
+        NodeAddress owner = router.owner(s.slot);
+        Map<NodeAddress, PipelinedConnection> conns = new HashMap<>(4);
+        String unreachable = owner == null ? "slot " + s.slot + " is not served by any primary" : null;
+        List<NodeAddress> targets = new ArrayList<>(askTargets);
+        if (owner != null) {
+            targets.add(0, owner);
+        }
+        for (NodeAddress a : targets) {
+            try {
+                conns.put(a, router.connect(a, s.slot));
+            } catch (IOException e) {
+                unreachable = e.getMessage();
+            }
+        }
+        List<Pending> failedNow = new ArrayList<>();
+        synchronized (s) {
+            s.releaseScheduled = false;
+            ArrayList<Pending> parked = s.parked;
+            parked.sort(BY_SEQ);
+            ArrayList<Pending> keep = new ArrayList<>();
+            long now = System.nanoTime();
+            boolean blocked = false;
+            for (Pending p : parked) {
+                if (!blocked) {
+                    if (now - p.firstFailureNanos > retryTimeoutNanos) {
+                        failedNow.add(p);
+                        s.outstanding--;
+                        continue;
+                    }
+                    NodeAddress to = p.askTarget != null && !p.askTarget.equals(owner) ? p.askTarget : owner;
+                    PipelinedConnection c = to == null ? null : conns.get(to);
+                    if (c != null) {
+                        int before = p.attempts;
+                        p.asking = to != owner;
+                        p.attempts++;
+                        if (c.enqueue(p)) {
+                            p.askTarget = null;
+                            if (before > 0) {
+                                metrics.resends.increment();
+                            }
+                            continue;
+                        }
+                        p.attempts = before;
+                    }
+                    // Everything behind this one waits too, or it would overtake it.
+                    blocked = true;
+                    if (unreachable != null) {
+                        p.lastError = unreachable;
+                        p.lastErrorWasConnection = true;
+                    }
+                }
+                keep.add(p);
+            }
+            if (keep.isEmpty()) {
+                s.parked = null;
+                s.held = false;
+                s.flags = 0;
+                s.releaseFailures = 0;
+                s.conn = owner == null ? null : conns.get(owner);
+            } else {
+                s.parked = keep;
+                s.releaseFailures++;
+                if (router.cluster()) {
+                    s.flags |= REFRESH;
+                }
+                maybeScheduleRelease(s);
+            }
+        }
+        for (Pending p : failedNow) {
+            budget.release(1, p.charge);
+            host.commandFailed(p,
+                    p.lastErrorWasConnection ? CommandFailure.Reason.UNREACHABLE : CommandFailure.Reason.RETRIES_EXHAUSTED,
+                    p.lastError, p.lastNode != null ? p.lastNode : owner);
+        }
+    }
+}
