@@ -28,10 +28,8 @@ final class LossTracker implements Router.Observer {
         this.report = report;
     }
 
+    /** Makes the node a suspect: {@code unconfirmed} of its acknowledged writes are not known to be replicated. */
     void connectionLost(Node node, long unconfirmed, String cause) {
-        if (unconfirmed <= 0) {
-            return;
-        }
         synchronized (this) {
             Suspect old = suspects.get(node.address);
             suspects.put(node.address, new Suspect(unconfirmed + (old == null ? 0 : old.acknowledged), old == null ? node.runId : old.runId, cause));
@@ -75,6 +73,6 @@ final class LossTracker implements Router.Observer {
             }
         }
         gone.forEach((a, s) -> report.accept(new PossibleLoss(a, s.acknowledged, waitEnabled,
-                "connection lost (" + s.cause + "); the node is no longer a primary: its slots are served by " + primaries)));
+                "connection lost (" + s.cause + "); the topology no longer lists it as a primary (primaries now: " + primaries + ")")));
     }
 }

@@ -49,6 +49,8 @@ final class PipelinedConnection {
     private volatile boolean shutdown;
     /** Commands this connection got acknowledged and that no flush has confirmed yet. */
     final AtomicLong unconfirmed = new AtomicLong();
+    /** Commands this connection got acknowledged since it opened (written by the receiving thread only). */
+    volatile long acknowledgedTotal;
     private Thread sender;
     private Thread receiver;
     // Owned by the receiving thread; read by the drain after both threads ended.
@@ -264,6 +266,7 @@ final class PipelinedConnection {
                 } finally {
                     if (acknowledged > 0) {
                         unconfirmed.addAndGet(acknowledged);
+                        acknowledgedTotal += acknowledged;
                         metrics.acknowledged.add(acknowledged);
                     }
                     budget.release(finished, charges);

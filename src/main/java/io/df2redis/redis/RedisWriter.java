@@ -426,8 +426,11 @@ public final class RedisWriter implements AutoCloseable {
     }
 
     private void connectionLost(PipelinedConnection c, long unconfirmed, List<ControlOp> ops, String cause) {
-        if (unconfirmed > 0) {
+        // Without WAIT no acknowledged write is ever known to be on a replica: any of them may go with the process.
+        if (config.waitReplicas > 0 ? unconfirmed > 0 : c.acknowledgedTotal > 0) {
             losses.connectionLost(c.node, unconfirmed, cause);
+        }
+        if (unconfirmed > 0) {
             if (config.waitReplicas > 0) {
                 synchronized (lostBeforeWait) {
                     lostBeforeWait.add(new ReplicationNotConfirmedException(c.node.address,

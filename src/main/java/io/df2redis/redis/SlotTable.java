@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ final class SlotTable {
     private final long backoffBaseNanos;
     private final long backoffMaxNanos;
     private final Host host;
+    private final AtomicBoolean refreshRequested = new AtomicBoolean();
 
     SlotTable(Router router, WriterMetrics metrics, OutstandingBudget budget, ScheduledExecutorService recovery,
             WriterConfig config, Host host) {
@@ -89,7 +91,8 @@ final class SlotTable {
         ArrayList<Pending> parked;
         int flags;
         boolean releaseScheduled;
-        long heldSinceNanos;
+        /** A topology read that started before this time is too old for this slot's next release. */
+        long refreshAfterNanos;
         /** Release rounds in this hold that could not reach a node. */
         int releaseFailures;
         /** Mirrors parked != null for the sending threads, which check it without the lock. */
@@ -162,6 +165,7 @@ final class SlotTable {
                 case MOVED -> {
                     metrics.moved.increment();
                     router.noteMoved(p.slot(), ReplyKind.redirectTarget(e, c.node.address));
+                    requestRefresh(); // other slots probably moved too (failover, resharding)
                     p.askTarget = null;
                     flags = REPLAY;
                 }
@@ -221,6 +225,17 @@ final class SlotTable {
         }
     }
 
+    /** Re-reads the topology soon, on the recovery thread; requests made meanwhile are merged. */
+    private void requestRefresh() {
+        if (refreshRequested.compareAndSet(false, true)) {
+            long asked = System.nanoTime();
+            recovery.execute(() -> {
+                refreshRequested.set(false);
+                router.refreshIfOlderThan(asked);
+            });
+        }
+    }
+
     private void park(Pending p, int flags, String why) {
         SlotState s = states[p.slot()];
         synchronized (s) {
@@ -235,7 +250,7 @@ final class SlotTable {
         if (s.parked == null) {
             s.parked = new ArrayList<>();
             s.held = true;
-            s.heldSinceNanos = now;
+            s.refreshAfterNanos = now;
             s.releaseFailures = 0;
         }
         s.parked.add(p);
@@ -281,7 +296,7 @@ final class SlotTable {
         List<NodeAddress> askTargets = new ArrayList<>(1);
         synchronized (s) {
             flags = s.flags;
-            heldSince = s.heldSinceNanos;
+            heldSince = s.refreshAfterNanos;
             for (Pending p : s.parked) {
                 if (p.askTarget != null && !askTargets.contains(p.askTarget)) {
                     askTargets.add(p.askTarget);
@@ -353,6 +368,7 @@ final class SlotTable {
             } else {
                 s.parked = keep;
                 s.releaseFailures++;
+                s.refreshAfterNanos = System.nanoTime();
                 if (router.cluster()) {
                     s.flags |= REFRESH;
                 }

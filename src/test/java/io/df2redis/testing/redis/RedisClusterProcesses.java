@@ -241,11 +241,20 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
     /** {@code CLUSTER FAILOVER} on {@code replica} (coordinated, no data loss); waits until it serves. */
     public void failover(RedisServerProcess replica) throws IOException, InterruptedException {
-        ok(replica, "CLUSTER", "FAILOVER");
+        awaitHealthy();
+        long[] lastRequest = {0};
         Await.until(HEALTHY_TIMEOUT, replica + " to become a primary", () -> {
             try (RedisConnection c = replica.connect()) {
                 String role = c.info("replication").get("role");
-                return "master".equals(role) ? null : "role " + role;
+                if ("master".equals(role)) {
+                    return null;
+                }
+                // A manual failover gives up after 5 s (e.g. the primary had not yet learnt of this replica): ask again.
+                if (System.nanoTime() - lastRequest[0] > 6_000_000_000L) {
+                    c.callOk("CLUSTER", "FAILOVER");
+                    lastRequest[0] = System.nanoTime();
+                }
+                return "role " + role;
             }
         });
         awaitHealthy();
@@ -301,13 +310,19 @@ public final class RedisClusterProcesses implements AutoCloseable {
                     if ("slave".equals(repl.get("role")) && !"up".equals(repl.get("master_link_status"))) {
                         return n + " replica link " + repl.get("master_link_status");
                     }
+                    // Who serves which slots, and who replicates whom, as this node sees it.
                     StringBuilder view = new StringBuilder();
                     for (String[] l : clusterNodes(c)) {
-                        if (l[2].contains("master") && !l[2].contains("fail") && l.length > 8) {
-                            view.append(l[0]).append('=').append(slots(l)).append(';');
+                        if (l[2].contains("fail")) {
+                            if (l[2].contains("fail?")) {
+                                return n + " suspects " + l[1];
+                            }
+                            continue;
                         }
-                        if (l[2].contains("fail?")) {
-                            return n + " suspects " + l[1];
+                        if (l[2].contains("master") && l.length > 8) {
+                            view.append(l[0]).append('=').append(slots(l)).append(';');
+                        } else if (l[2].contains("slave")) {
+                            view.append(l[0]).append("->").append(l[3]).append(';');
                         }
                     }
                     String v = sortedView(view.toString());

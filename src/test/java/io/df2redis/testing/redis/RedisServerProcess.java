@@ -25,12 +25,14 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final Builder config;
     private final Path dir;
+    private final boolean ownDir;
     private int port;
     private Process process;
 
-    private RedisServerProcess(Builder config, Path dir) {
+    private RedisServerProcess(Builder config, Path dir, boolean ownDir) {
         this.config = config;
         this.dir = dir;
+        this.ownDir = ownDir;
     }
 
     public static Builder builder() {
@@ -94,7 +96,7 @@ public final class RedisServerProcess implements AutoCloseable {
         public RedisServerProcess start() throws IOException, InterruptedException {
             Path d = dir != null ? dir : Files.createTempDirectory("df2redis-redis-");
             Files.createDirectories(d);
-            RedisServerProcess s = new RedisServerProcess(this, d.toAbsolutePath());
+            RedisServerProcess s = new RedisServerProcess(this, d.toAbsolutePath(), dir == null);
             s.startFresh();
             return s;
         }
@@ -296,9 +298,17 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the process and deletes its directory if the harness created it. */
     @Override
     public void close() {
         stop();
+        if (ownDir && !isRunning()) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temp directory left behind is harmless
+            }
+        }
     }
 
     @Override

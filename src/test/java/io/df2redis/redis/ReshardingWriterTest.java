@@ -1,0 +1,82 @@
+package io.df2redis.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisProcessesExtension;
+import io.df2redis.testing.redis.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Slots move key by key (CLUSTER SETSLOT MIGRATING/IMPORTING, MIGRATE, SETSLOT NODE) while the
+ * writer keeps writing into them: commands on keys already moved get ASK, commands after the slot
+ * is reassigned get MOVED; nothing may be lost, duplicated or reordered.
+ */
+@ExtendWith(RedisProcessesExtension.class)
+class ReshardingWriterTest {
+
+    @Test
+    @Timeout(300)
+    void writesIntoHalfMovedSlotsArriveInOrderThroughAskAndMoved() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start();
+                RedisWriter writer = RedisWriter.open(cluster.url())) {
+            List<RedisServerProcess> primaries = cluster.primaries();
+            RedisServerProcess from = primaries.get(0);
+            RedisServerProcess to = primaries.get(1);
+
+            // Four slots of the first primary, 120 hot keys in each (hash tags), plus keys all over the cluster.
+            Set<Integer> moving = new LinkedHashSet<>();
+            List<byte[]> keys = new ArrayList<>();
+            for (int tag = 0; moving.size() < 4; tag++) {
+                String t = "{rs" + tag + "}";
+                int slot = Slots.slot(t.getBytes(StandardCharsets.UTF_8));
+                if (cluster.primaryOf(slot) == from && moving.add(slot)) {
+                    for (int k = 0; k < 120; k++) {
+                        keys.add(("rs:" + t + k).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            keys.addAll(MixedWorkload.keyNames("bg:", 3000));
+            MixedWorkload w = new MixedWorkload(keys, 1, 11, writer.capabilities().restoreRdbVersion(), false);
+            java.util.SplittableRandom pick = new java.util.SplittableRandom(3);
+            int hot = moving.size() * 120;
+
+            try (BackgroundWriter bg = new BackgroundWriter(writer,
+                    // Two thirds of the writes go to the moving slots.
+                    () -> w.next(pick.nextInt(3) < 2 ? pick.nextInt(hot) : hot + pick.nextInt(keys.size() - hot)))) {
+                bg.awaitSubmitted(50_000);
+                for (int slot : moving) {
+                    RedisClusterProcesses.SlotMigration m = cluster.beginMigration(slot, to);
+                    // Key by key, with writes landing between the moves.
+                    while (m.moveKeys(1) > 0) {
+                        Thread.sleep(2);
+                    }
+                    Thread.sleep(20);
+                    m.finish();
+                }
+                bg.awaitSubmitted(bg.submitted() + 20_000);
+                bg.stopAndFlush();
+            }
+
+            WriterMetrics m = writer.metrics();
+            assertThat(m.ask()).as("ASK replies (writes to keys already moved)").isPositive();
+            assertThat(m.moved()).as("MOVED replies (writes after the slot was reassigned)").isPositive();
+            assertThat(m.failed()).isZero();
+            assertThat(m.unknownOutcomeResends()).isZero();
+            assertThat(m.acknowledged()).isEqualTo(w.emitted());
+            for (int slot : moving) {
+                assertThat(cluster.primaryOf(slot)).isSameAs(to);
+            }
+            try (SlotConnections nodes = SlotConnections.of(cluster)) {
+                assertThat(w.verify(nodes)).isEmpty();
+            }
+        }
+    }
+}
