@@ -11,7 +11,7 @@ final class Pending {
     final long charge;
     /** Position in its slot's order (assigned under the slot lock at submit). */
     long seq;
-    /** Times handed to a connection to be sent. */
+    /** Times written to a connection (set by the sending thread). */
     int attempts;
     /** When it first failed transiently (System.nanoTime), 0 if never. */
     long firstFailureNanos;
@@ -23,6 +23,9 @@ final class Pending {
     String lastError;
     boolean lastErrorWasConnection;
     NodeAddress lastNode;
+    /** The connection it was last written on, and its place in that connection's stream. */
+    PipelinedConnection sentOn;
+    long sendSeq;
 
     Pending(RedisCommand command, long charge) {
         this.command = command;

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One pipelined connection: a sending thread takes queued commands in order, packs them into
  * batches (bounded by count and bytes) and writes each with one socket write; a reading thread
  * matches replies to the in-flight batches one by one while more batches are on the wire (at most
- * {@code maxInFlightBatches}). SELECT is inserted when the database changes, ASKING before an ASK
- * resend.
+ * {@code maxInFlightBatches}). The connection serves one database (see {@link Node}); ASKING goes
+ * right before an ASK resend.
  *
  * <p>When the connection breaks (I/O error, reply timeout, protocol error), both threads stop and
  * every command it held goes back to {@link SlotTable}: those written without a reply as "outcome
@@ -32,6 +32,7 @@ final class PipelinedConnection {
     private static final byte[] CRLF = {'\r', '\n'};
 
     final Node node;
+    final int db;
     final int index;
     private final RedisConnection raw;
     private final SlotTable slots;
@@ -58,11 +59,13 @@ final class PipelinedConnection {
     private int readingIndex;
     // Owned by the sending thread: a batch taken from the queue but not yet in flight.
     private Batch unsentBatch;
+    private long sendSeq;
     private volatile String failure;
 
-    PipelinedConnection(Node node, int index, RedisConnection raw, SlotTable slots, WriterMetrics metrics,
+    PipelinedConnection(Node node, int db, int index, RedisConnection raw, SlotTable slots, WriterMetrics metrics,
             OutstandingBudget budget, WriterConfig config) {
         this.node = node;
+        this.db = db;
         this.index = index;
         this.raw = raw;
         this.slots = slots;
@@ -74,7 +77,7 @@ final class PipelinedConnection {
     }
 
     void start() {
-        String name = "df2redis-" + node.address + "#" + index;
+        String name = "df2redis-" + this;
         sender = new Thread(this::sendLoop, name + "-send");
         receiver = new Thread(this::receiveLoop, name + "-recv");
         sender.setDaemon(true);
@@ -142,7 +145,6 @@ final class PipelinedConnection {
     private void sendLoop() {
         RespWriter enc = new RespWriter(Math.min(maxBatchBytes, 1 << 20) + 1024);
         Object[] taken = new Object[maxBatchCommands];
-        int db = 0;
         try {
             OutputStream out = raw.socket().getOutputStream();
             while (true) {
@@ -166,21 +168,21 @@ final class PipelinedConnection {
                 } finally {
                     lock.unlock();
                 }
-                Batch b = new Batch(n * 3);
+                Batch b = new Batch(n * 2);
                 for (int i = 0; i < n; i++) {
                     Object e = taken[i];
                     taken[i] = null;
                     if (e instanceof Pending p) {
-                        if (slots.isHeld(p.slot())) {
-                            slots.divert(p); // its slot is being re-routed: it must wait behind the commands that failed
-                            continue;
-                        }
-                        if (p.command.db() != db) {
-                            db = p.command.db();
-                            b.add(ControlOp.select(db));
+                        if (slots.isHeld(p.slot()) && slots.divert(p)) {
+                            continue; // its slot is being re-routed: it waits behind the commands that failed
                         }
                         if (p.asking) {
                             b.add(ControlOp.ASKING);
+                        }
+                        p.sentOn = this;
+                        p.sendSeq = ++sendSeq;
+                        if (++p.attempts > 1) {
+                            metrics.resends.increment();
                         }
                     }
                     b.add(e);
@@ -200,6 +202,9 @@ final class PipelinedConnection {
             abort("interrupted");
         } catch (IOException | RuntimeException e) {
             abort("send failed: " + e);
+        } catch (Error e) {
+            abort("send failed: " + e); // never leave a live-looking connection that sends nothing
+            throw e;
         }
     }
 
@@ -279,17 +284,17 @@ final class PipelinedConnection {
             abort("no reply within the reply timeout");
         } catch (IOException | RuntimeException e) {
             abort("receive failed: " + e);
+        } catch (Error e) {
+            abort("receive failed: " + e);
+            throw e;
         }
     }
 
-    private void control(ControlOp op, RespReply r) {
-        if (op.kind == ControlOp.Kind.WAIT) {
+    private static void control(ControlOp op, RespReply r) {
+        if (op.result != null) {
             op.result.complete(r);
-        } else if (r.isError()) {
-            // SELECT is validated before any command of a database is accepted, ASKING cannot fail:
-            // commands behind it must not run in the wrong place, so the connection is given up.
-            throw new IllegalStateException(op + " refused by " + node.address + ": " + r.describe());
         }
+        // A refused ASKING (BUSY, LOADING…) is harmless: without it the command behind gets MOVED/ASK, never applied elsewhere.
     }
 
     /** Runs on the recovery thread once the connection is dead: hands every command back. */
@@ -372,6 +377,6 @@ final class PipelinedConnection {
 
     @Override
     public String toString() {
-        return node.address + "#" + index;
+        return node.address + "/db" + db + "#" + index;
     }
 }

@@ -153,6 +153,12 @@ public final class RedisTarget {
     }
 
     private static String redact(String url) {
-        return url.replaceAll("//[^@/]*@", "//***@");
+        int start = url.indexOf("//");
+        if (start < 0) {
+            return url;
+        }
+        int end = url.indexOf('/', start + 2);
+        int at = url.lastIndexOf('@', end < 0 ? url.length() : end);
+        return at > start ? url.substring(0, start + 2) + "***" + url.substring(at) : url;
     }
 }

@@ -90,7 +90,7 @@ public final class RedisWriter implements AutoCloseable {
                 return closed;
             }
         });
-        this.router.bind((node, index, raw) -> new PipelinedConnection(node, index, raw, slots, metrics, budget, config), losses);
+        this.router.bind((node, db, index, raw) -> new PipelinedConnection(node, db, index, raw, slots, metrics, budget, config), losses);
         this.cleaner = new KeyspaceCleaner(router, target);
     }
 
@@ -276,9 +276,8 @@ public final class RedisWriter implements AutoCloseable {
         while (true) {
             boolean pending = false;
             for (Node n : router.nodes()) {
-                for (int i = 0; i < n.connections.length(); i++) {
-                    PipelinedConnection c = n.connections.get(i);
-                    if (c != null && !c.live() && c.unconfirmed.get() > 0) {
+                for (PipelinedConnection c : n.all()) {
+                    if (!c.live() && c.unconfirmed.get() > 0) {
                         pending = true;
                     }
                 }
@@ -328,12 +327,7 @@ public final class RedisWriter implements AutoCloseable {
 
     private void forEachConnection(java.util.function.Consumer<PipelinedConnection> action) {
         for (Node n : router.nodes()) {
-            for (int i = 0; i < n.connections.length(); i++) {
-                PipelinedConnection c = n.connections.get(i);
-                if (c != null) {
-                    action.accept(c);
-                }
-            }
+            n.all().forEach(action);
         }
     }
 

@@ -23,7 +23,7 @@ final class Router {
     private static final long NODE_DOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     interface ConnectionFactory {
-        PipelinedConnection create(Node node, int index, RedisConnection raw);
+        PipelinedConnection create(Node node, int db, int index, RedisConnection raw);
     }
 
     /** Told about every new connection and every topology, for loss detection. */
@@ -79,8 +79,8 @@ final class Router {
         return nodes.values();
     }
 
-    /** The slot's connection on {@code address} if it is open; never blocks. */
-    PipelinedConnection connectionIfLive(NodeAddress address, int slot) {
+    /** The connection for {@code (db, slot)} on {@code address} if it is open; never blocks. */
+    PipelinedConnection connectionIfLive(NodeAddress address, int slot, int db) {
         if (address == null) {
             return null;
         }
@@ -88,16 +88,16 @@ final class Router {
         if (n == null) {
             return null;
         }
-        PipelinedConnection c = n.connections.get(slot % connectionsPerNode);
+        PipelinedConnection c = n.get(db, n.indexOf(slot));
         return c != null && c.live() ? c : null;
     }
 
-    /** The slot's connection on {@code address}, connecting if needed (blocking; recovery thread). */
-    PipelinedConnection connect(NodeAddress address, int slot) throws IOException {
+    /** The connection for {@code (db, slot)} on {@code address}, connecting if needed (blocking; recovery thread). */
+    PipelinedConnection connect(NodeAddress address, int slot, int db) throws IOException {
         Node n = nodes.computeIfAbsent(address, a -> new Node(a, connectionsPerNode));
-        int index = slot % connectionsPerNode;
+        int index = n.indexOf(slot);
         synchronized (n) {
-            PipelinedConnection c = n.connections.get(index);
+            PipelinedConnection c = n.get(db, index);
             if (c != null && c.live()) {
                 return c;
             }
@@ -110,6 +110,14 @@ final class Router {
             boolean primary = true;
             try {
                 raw = RedisConnection.open(address, target);
+                if (db != 0) {
+                    try {
+                        raw.callOk("SELECT", Integer.toString(db));
+                    } catch (IOException | RuntimeException e) {
+                        raw.close();
+                        throw e;
+                    }
+                }
                 try {
                     Map<String, String> server = raw.info("server");
                     runId = server.get("run_id");
@@ -124,17 +132,17 @@ final class Router {
             }
             String previous = n.runId;
             n.runId = runId;
-            if (c != null || previous != null) {
-                LOG.info("reconnected to {} (connection {}{})", address, index,
+            if (c != null) {
+                LOG.info("reconnected to {} (db {}, connection {}{})", address, db, index,
                         previous != null && runId != null && !previous.equals(runId) ? ", new process run_id " + runId : "");
             }
             Observer o = observer;
             if (o != null) {
                 o.connected(n, runId, primary);
             }
-            PipelinedConnection fresh = factory.create(n, index, raw);
+            PipelinedConnection fresh = factory.create(n, db, index, raw);
             fresh.start();
-            n.connections.set(index, fresh);
+            n.put(db, index, fresh);
             return fresh;
         }
     }
@@ -144,7 +152,7 @@ final class Router {
         for (NodeAddress p : primaries) {
             for (int i = 0; i < connectionsPerNode; i++) {
                 try {
-                    connect(p, i);
+                    connect(p, i, 0);
                 } catch (IOException e) {
                     LOG.warn("{}", e.getMessage());
                 }
@@ -248,11 +256,8 @@ final class Router {
     /** Stops every connection without handing its commands back (writer closing). */
     void closeAll() {
         for (Node n : nodes.values()) {
-            for (int i = 0; i < n.connections.length(); i++) {
-                PipelinedConnection c = n.connections.get(i);
-                if (c != null) {
-                    c.shutdown();
-                }
+            for (PipelinedConnection c : n.all()) {
+                c.shutdown();
             }
         }
     }

@@ -34,12 +34,17 @@ final class SlotTable {
     static final int DONE_FAILED = 1;
     static final int RESENDING = 2;
 
-    /** Replay later successes of the slot (not after ASK/MOVED-only holds). */
+    /** Replay the slot's later successes on the same connection (not after ASK). */
     private static final int REPLAY = 1;
     /** Re-read the topology before releasing. */
     private static final int REFRESH = 2;
     /** Back off before releasing. */
     private static final int BACKOFF = 4;
+
+    private static final PipelinedConnection[] NO_CONNECTIONS = new PipelinedConnection[0];
+    private static final long[] NO_POSITIONS = new long[0];
+    /** A node (null: the slot's owner) and a database. */
+    private record Route(NodeAddress address, int db) {}
 
     private static final Comparator<Pending> BY_SEQ = Comparator.comparingLong(p -> p.seq);
 
@@ -82,8 +87,8 @@ final class SlotTable {
 
     static final class SlotState {
         final int slot;
-        /** The connection new commands of this slot go to while it is not held. */
-        PipelinedConnection conn;
+        /** Per database, the connection new commands of this slot go to while it is not held. */
+        private PipelinedConnection[] byDb = NO_CONNECTIONS;
         /** Submitted, not yet acknowledged or failed (parked ones included). */
         int outstanding;
         long nextSeq;
@@ -95,11 +100,57 @@ final class SlotTable {
         long refreshAfterNanos;
         /** Release rounds in this hold that could not reach a node. */
         int releaseFailures;
+        /**
+         * Replay marks of this hold: a success of the slot on {@code replayOn[i]} written after
+         * position {@code replayAfter[i]} of its stream was applied after an earlier command failed.
+         */
+        PipelinedConnection[] replayOn = NO_CONNECTIONS;
+        long[] replayAfter = NO_POSITIONS;
         /** Mirrors parked != null for the sending threads, which check it without the lock. */
         volatile boolean held;
 
+        void markReplay(Pending failed) {
+            if (failed.sentOn == null) {
+                return;
+            }
+            for (int i = 0; i < replayOn.length; i++) {
+                if (replayOn[i] == failed.sentOn) {
+                    replayAfter[i] = Math.min(replayAfter[i], failed.sendSeq);
+                    return;
+                }
+            }
+            replayOn = java.util.Arrays.copyOf(replayOn, replayOn.length + 1);
+            replayAfter = java.util.Arrays.copyOf(replayAfter, replayAfter.length + 1);
+            replayOn[replayOn.length - 1] = failed.sentOn;
+            replayAfter[replayAfter.length - 1] = failed.sendSeq;
+        }
+
+        boolean mustReplay(Pending succeeded) {
+            for (int i = 0; i < replayOn.length; i++) {
+                if (replayOn[i] == succeeded.sentOn && succeeded.sendSeq > replayAfter[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         SlotState(int slot) {
             this.slot = slot;
+        }
+
+        PipelinedConnection binding(int db) {
+            return db < byDb.length ? byDb[db] : null;
+        }
+
+        void bind(int db, PipelinedConnection c) {
+            if (db >= byDb.length) {
+                byDb = java.util.Arrays.copyOf(byDb, db + 1);
+            }
+            byDb[db] = c;
+        }
+
+        void clearBindings() {
+            java.util.Arrays.fill(byDb, null);
         }
     }
 
@@ -118,15 +169,17 @@ final class SlotTable {
                 p.firstFailureNanos = System.nanoTime();
                 return;
             }
-            PipelinedConnection c = s.conn;
+            int db = p.command.db();
             if (s.outstanding == 1) {
                 // Nothing of this slot is anywhere: free to follow the current route.
-                c = router.connectionIfLive(router.owner(p.slot()), p.slot());
-                s.conn = c;
+                s.clearBindings();
             }
-            p.attempts = 1;
+            PipelinedConnection c = s.binding(db);
+            if (c == null) {
+                c = router.connectionIfLive(router.owner(p.slot()), p.slot(), db);
+                s.bind(db, c);
+            }
             if (c == null || !c.enqueue(p)) {
-                p.attempts = 0;
                 p.lastError = "no open connection to " + router.owner(p.slot());
                 p.lastErrorWasConnection = true;
                 parkLocked(s, p, router.cluster() ? REFRESH : 0);
@@ -138,12 +191,19 @@ final class SlotTable {
         return states[slot].held;
     }
 
-    /** Sending thread: the command's slot is held, so it is not sent now. */
-    void divert(Pending p) {
+    /**
+     * Sending thread, which saw the command's slot held: parks it, unless the hold ended meanwhile
+     * (a release that queued this very command), in which case it must be sent. Returns whether it
+     * was parked.
+     */
+    boolean divert(Pending p) {
         SlotState s = states[p.slot()];
         synchronized (s) {
-            p.attempts--;
+            if (s.parked == null) {
+                return false;
+            }
             parkLocked(s, p, 0);
+            return true;
         }
     }
 
@@ -171,8 +231,25 @@ final class SlotTable {
                 }
                 case ASK -> {
                     metrics.ask.increment();
-                    p.askTarget = ReplyKind.redirectTarget(e, c.node.address);
-                    flags = 0;
+                    NodeAddress target = ReplyKind.redirectTarget(e, c.node.address);
+                    synchronized (s) {
+                        p.askTarget = target;
+                        p.lastError = e.message();
+                        p.lastErrorWasConnection = false;
+                        p.lastNode = c.node.address;
+                        if (s.parked == null) {
+                            // The migrating node answers ASK for every command on a key it no longer has, and
+                            // this reader sees them in order: resending each at once, in that order, to the
+                            // importing node keeps the key's order without holding the rest of the slot.
+                            PipelinedConnection t = router.connectionIfLive(target, p.slot(), p.command.db());
+                            p.asking = true;
+                            if (t != null && t.enqueue(p)) {
+                                return RESENDING;
+                            }
+                        }
+                        parkLocked(s, p, 0);
+                    }
+                    return RESENDING;
                 }
                 case TRANSIENT -> {
                     metrics.transientError(e.code());
@@ -192,7 +269,7 @@ final class SlotTable {
             return RESENDING;
         }
         synchronized (s) {
-            if (s.parked != null && (s.flags & REPLAY) != 0) {
+            if (s.parked != null && s.mustReplay(p)) {
                 // Applied after an earlier command of its slot failed: send it again after that one.
                 metrics.replayedAfterEarlierFailure.increment();
                 parkLocked(s, p, 0);
@@ -214,14 +291,13 @@ final class SlotTable {
         LOG.warn("connection {} lost ({}): {} commands written without a reply will be resent (outcome unknown), {} not yet sent, {} acknowledged since the last confirmation",
                 c, cause, unknown.size(), unsent.size(), unconfirmed);
         host.connectionLost(c, unconfirmed, ops, cause);
-        int flags = REPLAY | (router.cluster() ? REFRESH : 0);
+        int refresh = router.cluster() ? REFRESH : 0;
         for (Pending p : unknown) {
             metrics.unknownOutcomeResends.increment();
-            park(p, flags, "connection to " + c.node.address + " lost: " + cause);
+            park(p, REPLAY | refresh, "connection to " + c.node.address + " lost: " + cause);
         }
         for (Pending p : unsent) {
-            p.attempts--;
-            park(p, flags, "connection to " + c.node.address + " lost: " + cause);
+            park(p, refresh, "connection to " + c.node.address + " lost: " + cause);
         }
     }
 
@@ -255,6 +331,9 @@ final class SlotTable {
         }
         s.parked.add(p);
         s.flags |= flags;
+        if ((flags & REPLAY) != 0) {
+            s.markReplay(p);
+        }
         if (p.firstFailureNanos == 0) {
             p.firstFailureNanos = now;
         }
@@ -293,29 +372,28 @@ final class SlotTable {
         }
         int flags;
         long heldSince;
-        List<NodeAddress> askTargets = new ArrayList<>(1);
+        // Where the parked commands go: (ASK target or null for the slot's owner, database).
+        java.util.Set<Route> routes = new java.util.LinkedHashSet<>();
         synchronized (s) {
             flags = s.flags;
             heldSince = s.refreshAfterNanos;
             for (Pending p : s.parked) {
-                if (p.askTarget != null && !askTargets.contains(p.askTarget)) {
-                    askTargets.add(p.askTarget);
-                }
+                routes.add(new Route(p.askTarget, p.command.db()));
             }
         }
         if ((flags & REFRESH) != 0 || s.releaseFailures > 0) {
             router.refreshIfOlderThan(heldSince);
         }
         NodeAddress owner = router.owner(s.slot);
-        Map<NodeAddress, PipelinedConnection> conns = new HashMap<>(4);
+        Map<Route, PipelinedConnection> conns = new HashMap<>(4);
         String unreachable = owner == null ? "slot " + s.slot + " is not served by any primary" : null;
-        List<NodeAddress> targets = new ArrayList<>(askTargets);
-        if (owner != null) {
-            targets.add(0, owner);
-        }
-        for (NodeAddress a : targets) {
+        for (Route r : routes) {
+            NodeAddress a = r.address == null ? owner : r.address;
+            if (a == null) {
+                continue;
+            }
             try {
-                conns.put(a, router.connect(a, s.slot));
+                conns.put(new Route(a, r.db), router.connect(a, s.slot, r.db));
             } catch (IOException e) {
                 unreachable = e.getMessage();
             }
@@ -328,27 +406,30 @@ final class SlotTable {
             ArrayList<Pending> keep = new ArrayList<>();
             long now = System.nanoTime();
             boolean blocked = false;
+            s.clearBindings();
             for (Pending p : parked) {
                 if (!blocked) {
                     if (now - p.firstFailureNanos > retryTimeoutNanos) {
+                        if (failedNow.isEmpty()) {
+                            LOG.warn("slot {} gives up after the retry timeout: {} outstanding, {} parked, flags {}, {} release failures, last error {}",
+                                    s.slot, s.outstanding, parked.size(), s.flags, s.releaseFailures, p.lastError);
+                        }
                         failedNow.add(p);
                         s.outstanding--;
                         continue;
                     }
+                    int db = p.command.db();
                     NodeAddress to = p.askTarget != null && !p.askTarget.equals(owner) ? p.askTarget : owner;
-                    PipelinedConnection c = to == null ? null : conns.get(to);
+                    PipelinedConnection c = to == null ? null : conns.get(new Route(to, db));
                     if (c != null) {
-                        int before = p.attempts;
                         p.asking = to != owner;
-                        p.attempts++;
                         if (c.enqueue(p)) {
                             p.askTarget = null;
-                            if (before > 0) {
-                                metrics.resends.increment();
+                            if (!p.asking) {
+                                s.bind(db, c);
                             }
                             continue;
                         }
-                        p.attempts = before;
                     }
                     // Everything behind this one waits too, or it would overtake it.
                     blocked = true;
@@ -363,8 +444,9 @@ final class SlotTable {
                 s.parked = null;
                 s.held = false;
                 s.flags = 0;
+                s.replayOn = NO_CONNECTIONS;
+                s.replayAfter = NO_POSITIONS;
                 s.releaseFailures = 0;
-                s.conn = owner == null ? null : conns.get(owner);
             } else {
                 s.parked = keep;
                 s.releaseFailures++;

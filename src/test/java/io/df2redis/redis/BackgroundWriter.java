@@ -39,11 +39,28 @@ final class BackgroundWriter implements AutoCloseable {
 
     /** Waits until at least {@code n} commands were submitted. */
     void awaitSubmitted(long n) throws InterruptedException {
+        long last = submitted.get();
+        long since = System.nanoTime();
+        boolean dumped = false;
         while (submitted.get() < n) {
             if (!thread.isAlive()) {
                 throw new AssertionError("background writer stopped", error.get());
             }
             Thread.sleep(5);
+            long now = submitted.get();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            } else if (!dumped && System.nanoTime() - since > 10_000_000_000L) {
+                dumped = true; // no progress for 10 s: show where every thread is, for the failure that follows
+                System.out.println("no progress for 10 s at " + now + " submitted, " + writer.outstanding() + " outstanding; threads:");
+                Thread.getAllStackTraces().forEach((t, st) -> {
+                    System.out.println("  " + t.getName() + " " + t.getState());
+                    for (int i = 0; i < Math.min(st.length, 12); i++) {
+                        System.out.println("      at " + st[i]);
+                    }
+                });
+            }
         }
     }
 

@@ -41,6 +41,8 @@ class FailoverWriterTest {
             assertThat(m.moved()).as("writes to the demoted primary were redirected").isPositive();
             assertThat(m.failed()).isZero();
             assertThat(m.possibleLosses()).isZero();
+            assertThat(m.unknownOutcomeResends()).isZero();
+            assertThat(m.replayedAfterEarlierFailure()).isZero();
             assertThat(m.acknowledged()).isEqualTo(w.emitted());
             try (SlotConnections nodes = SlotConnections.of(cluster)) {
                 assertThat(w.verify(nodes)).isEmpty();

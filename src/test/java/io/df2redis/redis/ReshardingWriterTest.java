@@ -26,7 +26,7 @@ class ReshardingWriterTest {
     @Timeout(300)
     void writesIntoHalfMovedSlotsArriveInOrderThroughAskAndMoved() throws Exception {
         try (RedisClusterProcesses cluster = RedisClusterProcesses.start();
-                RedisWriter writer = RedisWriter.open(cluster.url())) {
+                RedisWriter writer = RedisWriter.open(RedisTarget.parse(cluster.url()), WriterConfig.builder().retryTimeout(java.time.Duration.ofSeconds(30)).build())) {
             List<RedisServerProcess> primaries = cluster.primaries();
             RedisServerProcess from = primaries.get(0);
             RedisServerProcess to = primaries.get(1);
@@ -66,10 +66,12 @@ class ReshardingWriterTest {
             }
 
             WriterMetrics m = writer.metrics();
+            System.out.println(m);
             assertThat(m.ask()).as("ASK replies (writes to keys already moved)").isPositive();
             assertThat(m.moved()).as("MOVED replies (writes after the slot was reassigned)").isPositive();
             assertThat(m.failed()).isZero();
             assertThat(m.unknownOutcomeResends()).isZero();
+            assertThat(m.replayedAfterEarlierFailure()).isZero();
             assertThat(m.acknowledged()).isEqualTo(w.emitted());
             for (int slot : moving) {
                 assertThat(cluster.primaryOf(slot)).isSameAs(to);

@@ -226,13 +226,17 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** {@code redis://} (or {@code rediss://}) URL logging in as the default user. */
     public String url() {
-        return (config.tls != null ? "rediss://" : "redis://") + (config.password != null ? ":" + config.password + "@" : "")
+        return (config.tls != null ? "rediss://" : "redis://") + (config.password != null ? ":" + encode(config.password) + "@" : "")
                 + host() + ":" + port;
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** URL for an ACL user added with {@link Builder#aclUser}. */
     public String url(String user, String userPassword) {
-        return (config.tls != null ? "rediss://" : "redis://") + user + ":" + userPassword + "@" + host() + ":" + port;
+        return (config.tls != null ? "rediss://" : "redis://") + encode(user) + ":" + encode(userPassword) + "@" + host() + ":" + port;
     }
 
     /** The default user's target, with the TLS client options when TLS is on. */
