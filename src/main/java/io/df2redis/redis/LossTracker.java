@@ -36,6 +36,11 @@ final class LossTracker implements Router.Observer {
         }
     }
 
+    /** Nodes still under suspicion. */
+    synchronized java.util.List<NodeAddress> suspects() {
+        return java.util.List.copyOf(suspects.keySet());
+    }
+
     @Override
     public void connected(Node node, String runId, boolean primary) {
         PossibleLoss loss = null;

@@ -55,6 +55,7 @@ public final class RedisWriter implements AutoCloseable {
     private final KeyspaceCleaner cleaner;
     private final ScheduledThreadPoolExecutor recovery;
     private final AtomicReference<RedisWriteException> failure = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean suspectWatch = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<ReplicationNotConfirmedException> lostBeforeWait = new ArrayList<>();
     private final ConcurrentHashMap<String, Boolean> loggedFailureKinds = new ConcurrentHashMap<>();
     private final BitSet validDatabases = new BitSet();
@@ -423,6 +424,9 @@ public final class RedisWriter implements AutoCloseable {
         // Without WAIT no acknowledged write is ever known to be on a replica: any of them may go with the process.
         if (config.waitReplicas > 0 ? unconfirmed > 0 : c.acknowledgedTotal > 0) {
             losses.connectionLost(c.node, unconfirmed, cause);
+            if (suspectWatch.compareAndSet(false, true)) {
+                recovery.execute(this::watchSuspects);
+            }
         }
         if (unconfirmed > 0) {
             if (config.waitReplicas > 0) {
@@ -433,6 +437,36 @@ public final class RedisWriter implements AutoCloseable {
             }
         }
         PipelinedConnection.failControlOps(ops);
+    }
+
+    /**
+     * Settles suspicions even when no command goes to the suspect's slots: re-reads the topology
+     * (a suspect no longer primary is reported) and reconnects to suspects still listed (the
+     * reconnect compares run_ids), every 250 ms while any remain.
+     */
+    private void watchSuspects() {
+        if (closed) {
+            return;
+        }
+        List<NodeAddress> suspects = losses.suspects();
+        if (suspects.isEmpty()) {
+            suspectWatch.set(false);
+            if (losses.suspects().isEmpty() || !suspectWatch.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        router.refreshIfOlderThan(System.nanoTime());
+        losses.primaries(router.primaries());
+        for (NodeAddress a : losses.suspects()) {
+            if (router.primaries().contains(a)) {
+                try {
+                    router.connect(a, 0, 0);
+                } catch (IOException e) {
+                    // still unreachable: the topology will tell when its replica took over
+                }
+            }
+        }
+        recovery.schedule(this::watchSuspects, 250, TimeUnit.MILLISECONDS);
     }
 
     private static String text(byte[] key) {
