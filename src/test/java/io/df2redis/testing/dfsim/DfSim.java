@@ -44,8 +44,12 @@ public final class DfSim implements AutoCloseable {
     /** Session phases of the master ({@code dflycmd.h SyncState}). */
     public enum State { PREPARATION, FULL_SYNC, STABLE_SYNC, CANCELLED }
 
-    /** What a master serves; the protocol rules around it are the simulator's. */
-    interface Engine {
+    /**
+     * What a master serves; the protocol rules around it are the simulator's. Public so that other
+     * masters (e.g. the benchmark master, which generates its data instead of holding it) can reuse
+     * the protocol side through {@link #custom}.
+     */
+    public interface Engine {
         String masterId();
 
         int numFlows();
@@ -77,11 +81,11 @@ public final class DfSim implements AutoCloseable {
     }
 
     /** The answer to DFLY FLOW: kind, token, and the raw reply when replaying. */
-    record FlowGrant(boolean partial, String token, long requestedLsn, byte[] rawReply) {}
+    public record FlowGrant(boolean partial, String token, long requestedLsn, byte[] rawReply) {}
 
     /** An error reply an engine wants to give. */
-    static final class Refusal extends Exception {
-        Refusal(String error) {
+    public static final class Refusal extends Exception {
+        public Refusal(String error) {
             super(error);
         }
     }
@@ -130,6 +134,12 @@ public final class DfSim implements AutoCloseable {
         return new DfSim(config, sim -> new GeneratedEngine(sim), tls);
     }
 
+    /** A master whose flows come from another engine; the protocol rules are the simulator's. */
+    public static DfSim custom(DfSimConfig config, java.util.function.Function<DfSim, Engine> engineFactory)
+            throws IOException {
+        return new DfSim(config, engineFactory, ServerSocketFactory.getDefault());
+    }
+
     /** A master serving recorded sessions byte for byte, one per {@code capa dragonfly}, in order. */
     public static DfSim replay(DfSimConfig config, List<ReplayScript> sessions) throws IOException {
         return new DfSim(config, sim -> new ReplayEngine(sim, sessions), ServerSocketFactory.getDefault());
@@ -137,6 +147,10 @@ public final class DfSim implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    public DfSimConfig config() {
+        return config;
     }
 
     public DragonflyEndpoint endpoint() {
@@ -347,7 +361,7 @@ public final class DfSim implements AutoCloseable {
         }
     }
 
-    static String randomHex(SecureRandom rnd, int n) {
+    public static String randomHex(SecureRandom rnd, int n) {
         StringBuilder sb = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
             sb.append(Character.forDigit(rnd.nextInt(16), 16));
@@ -389,6 +403,10 @@ public final class DfSim implements AutoCloseable {
             return flows[i];
         }
 
+        public int numFlows() {
+            return flows.length;
+        }
+
         boolean allFlowsConnected() {
             for (SimFlow f : flows) {
                 if (f == null || f.conn.closed) {
@@ -422,8 +440,40 @@ public final class DfSim implements AutoCloseable {
             this.out = new FlowOutput(conn.socket.getOutputStream(), config.flowWriteBytes());
         }
 
+        public int flowId() {
+            return flowId;
+        }
+
         public boolean partial() {
             return partial;
+        }
+
+        /** The LSN a PARTIAL flow resumes from, -1 for a FULL one. */
+        public long requestedLsn() {
+            return requestedLsn;
+        }
+
+        /**
+         * Writes stream bytes (in pieces of at most {@code flowWriteBytes}); throws {@link
+         * java.io.UncheckedIOException} once the connection is closed (the session is being cancelled).
+         */
+        public void write(byte[] b, int off, int len) {
+            out.write(b, off, len);
+        }
+
+        /** The RDB header is out: the master answers {@code DFLY SYNC} once every flow's is. */
+        public void markHeaderWritten() {
+            headerWritten.countDown();
+        }
+
+        /** Call just before writing FULLSYNC_END (STARTSTABLE before it on every flow is a violation). */
+        public void markFullSyncEndWritten() {
+            fullSyncEndWritten = true;
+        }
+
+        /** The stable cut is out: the master answers {@code DFLY STARTSTABLE} once every flow's is. */
+        public void markStableCutWritten() {
+            stableCutWritten.countDown();
         }
 
         public String token() {
