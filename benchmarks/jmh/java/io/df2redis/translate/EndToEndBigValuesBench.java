@@ -40,7 +40,7 @@ import redis.clients.jedis.Jedis;
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgs = {"-Xmx2g"})
 public class EndToEndBigValuesBench {
-    @Param({"RESTORE", "NATIVE"})
+    @Param({"AUTO", "RESTORE", "NATIVE"})
     public String mode;
 
     private LocalRedis redis;

@@ -5,8 +5,9 @@ import java.util.Set;
 
 /**
  * What a global command (FLUSHALL, FLUSHDB, DFLYCLUSTER FLUSHSLOTS) becomes on the target, once the
- * Flink layer has seen it on every flow. The writer carries it out: FLUSHALL / FLUSHDB on every
- * master (a cluster has only db 0), or the keys of the given slots cleared.
+ * Flink layer has seen it on every flow. Each sink instance carries it out for the slots it owns
+ * ({@link TargetIo#flush}): the keys of those slots cleared in the given dbs (FLUSHALL / FLUSHDB on
+ * every master only when one instance owns every slot).
  *
  * @param all everything on the target ({@code FLUSHALL})
  * @param dbs target dbs to flush when not {@code all}

@@ -20,6 +20,12 @@ public interface TargetIo {
      */
     List<RespReply> call(List<RedisCommand> commands);
 
-    /** Carries out a global command's flush once everything submitted earlier is applied. */
+    /**
+     * Carries out a global command's flush once everything submitted earlier is applied. In a job
+     * with several sink instances every instance receives the global command and clears only the
+     * slots it owns (in the given dbs, or all dbs for {@link TargetFlush#all()}): a whole-target
+     * FLUSHALL from each instance at its own time would delete what faster instances already wrote
+     * after the flush. A single instance owning every slot may flush the target outright.
+     */
     void flush(TargetFlush flush);
 }
