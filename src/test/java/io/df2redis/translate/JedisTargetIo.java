@@ -33,7 +33,8 @@ final class JedisTargetIo implements TargetIo, AutoCloseable {
         this.seed = host + ":" + port;
         if (cluster) {
             try (Jedis j = new Jedis(host, port)) {
-                for (Object o : j.clusterSlots()) {
+                for (Object o : (List<?>) j.sendCommand(() -> "CLUSTER".getBytes(StandardCharsets.US_ASCII),
+                        "SLOTS".getBytes(StandardCharsets.US_ASCII))) {
                     List<?> range = (List<?>) o;
                     List<?> master = (List<?>) range.get(2);
                     String addr = new String((byte[]) master.get(0), StandardCharsets.UTF_8) + ":" + master.get(1);
