@@ -18,10 +18,11 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>already expired (expiry before "now"): not written, counted — as Dragonfly's replica does;
  *   <li>Dragonfly-only types: the family's policy (transcode, skip and report, fail);
- *   <li>types the target's RESTORE knows, within the size limit, except strings in the default
- *       {@code AUTO} mode: {@code RESTORE key <abs ms|0> <payload> REPLACE ABSTTL}, the payload made
- *       of the stream's own value bytes, the target's RDB version and a CRC64 — no decoding;
- *   <li>strings: {@code SET key value [PXAT ms]} (measured cheaper than RESTORE);
+ *   <li>types the target's RESTORE knows, within the size limit, except short strings in the
+ *       default {@code AUTO} mode: {@code RESTORE key <abs ms|0> <payload> REPLACE ABSTTL}, the
+ *       payload made of the stream's own value bytes, the target's RDB version and a CRC64 — no
+ *       decoding;
+ *   <li>short strings: {@code SET key value [PXAT ms]} (measured cheaper than RESTORE);
  *   <li>everything else: decoded and written natively in bounded batches ({@link NativeValues}),
  *       then {@code PEXPIREAT}.
  * </ul>
@@ -105,7 +106,8 @@ public final class ObjectTranslator {
         }
         TranslateConfig.SnapshotWrite mode = config.snapshotWrite();
         boolean restore = mode == TranslateConfig.SnapshotWrite.RESTORE
-                || (mode == TranslateConfig.SnapshotWrite.AUTO && type.kind() != RdbType.Kind.STRING);
+                || (mode == TranslateConfig.SnapshotWrite.AUTO && (type.kind() != RdbType.Kind.STRING
+                        || value.size() >= TranslateConfig.SnapshotWrite.AUTO_SET_MAX_STRING_BYTES));
         if (restore && target.restores(type) && value.size() <= config.restoreMaxBytes()) {
             byte[] payload = DumpPayload.build(value, target.rdbVersion());
             out.accept(RedisCommand.of(db, key, Args.b("RESTORE"), key,

@@ -11,17 +11,24 @@ public final class TranslateConfig {
 
     /**
      * How snapshot values of types the target can RESTORE are written. Measured on redis-server 7.0
-     * (benchmarks/README.md, "Translation"): a string is cheaper as one {@code SET … PXAT} than as a
-     * RESTORE (no payload to build, no CRC to check on either side); every collection is much
-     * cheaper as one RESTORE than as DEL + element batches. Hence {@link #AUTO}.
+     * (benchmarks/README.md, "Translation"): a 16-byte string is 1.7× cheaper as one {@code SET …
+     * PXAT} than as a RESTORE, strings of 100–512 bytes cost the same either way, from 1 KB on
+     * RESTORE is 1.8× cheaper, and every collection is 2–100× cheaper as one RESTORE than as DEL +
+     * element batches. Hence {@link #AUTO}.
      */
     public enum SnapshotWrite {
-        /** Strings with {@code SET key value [PXAT ms]}, every other type the target knows with RESTORE. */
+        /**
+         * Strings shorter than {@link #AUTO_SET_MAX_STRING_BYTES} encoded bytes with {@code SET key
+         * value [PXAT ms]}; every other value the target knows with RESTORE.
+         */
         AUTO,
         /** {@code RESTORE key abs payload REPLACE ABSTTL} with the stream's own value bytes. */
         RESTORE,
         /** SET for strings; DEL + RPUSH/SADD/HSET/ZADD/XADD… batches + PEXPIREAT for the rest. */
-        NATIVE
+        NATIVE;
+
+        /** Below this many encoded bytes {@link #AUTO} writes a string with SET (see the measurement). */
+        public static final int AUTO_SET_MAX_STRING_BYTES = 512;
     }
 
     /** What a FLUSHDB of a source db becomes when its target db also holds another source db. */

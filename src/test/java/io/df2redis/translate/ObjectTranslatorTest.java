@@ -141,7 +141,8 @@ class ObjectTranslatorTest {
         ObjectTranslator t = redis70();
         t.snapshot(new SnapshotObject(0, b("s"), NOW + 9, 0, 0, enc.string(b("12345"))), out::add);
         t.snapshot(new SnapshotObject(0, b("l"), -1, 0, 0, enc.list(bs("a"))), out::add);
-        assertThat(names()).containsExactly("SET", "RESTORE");
+        t.snapshot(new SnapshotObject(0, b("long"), -1, 0, 0, enc.string(b("y".repeat(600)))), out::add);
+        assertThat(names()).containsExactly("SET", "RESTORE", "RESTORE");
         assertThat(List.of(out.get(0).args()).stream().map(a -> new String(a, StandardCharsets.UTF_8)).toList())
                 .containsExactly("SET", "s", "12345", "PXAT", Long.toString(NOW + 9));
         out.clear();
