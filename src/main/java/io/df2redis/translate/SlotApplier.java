@@ -210,6 +210,8 @@ public final class SlotApplier {
         } else if (item instanceof Item.Move m) {
             if (m.sourceHalf()) {
                 sourceHalf(m.move());
+            } else if (destinationIgnored(m.move())) {
+                counters.inc(Outcome.DB_IGNORED); // COPY … DB n into an ignored db: nothing to wait for
             } else {
                 ArrayDeque<Item> q = new ArrayDeque<>();
                 Item.Wait w = new Item.Wait(m.slot(), m.move(), clock.getAsLong());
@@ -248,7 +250,7 @@ public final class SlotApplier {
         heldBytes -= w.weight();
         while (!q.isEmpty()) {
             Item next = q.peekFirst();
-            if (next instanceof Item.Move mv && !mv.sourceHalf()) {
+            if (next instanceof Item.Move mv && !mv.sourceHalf() && !destinationIgnored(mv.move())) {
                 q.pollFirst();
                 heldBytes -= next.weight();
                 Item.Wait nw = new Item.Wait(slot, mv.move(), clock.getAsLong());
@@ -310,11 +312,15 @@ public final class SlotApplier {
         }
     }
 
+    private boolean destinationIgnored(CrossSlotMove m) {
+        return config.dbMapping().target(m.destinationSourceDb(), target.cluster(), m.destination()) == DbMapping.IGNORED;
+    }
+
     private RedisCommand probe(CrossSlotMove m) {
         int db = objects.targetDb(m.destinationSourceDb(), m.destination());
         int ds = m.destinationSlot();
         byte[] marker = StagingKeys.marker(config.internalKeyPrefix(), ds, m.opId());
-        return new RedisCommand(Math.max(db, 0), ds, marker, new byte[][] {Args.b("GET"), marker});
+        return new RedisCommand(db, ds, marker, new byte[][] {Args.b("GET"), marker});
     }
 
     private static void check(RespReply r, CrossSlotMove m) {

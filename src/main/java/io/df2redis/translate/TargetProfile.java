@@ -68,7 +68,7 @@ public record TargetProfile(int[] version, int rdbVersion, boolean cluster, Set<
 
     /**
      * Whether RESTORE on this target accepts a payload of this encoding: the type must be a Redis
-     * type and exist in the target's RDB version (16–19 arrived with RDB 10, 20 with 11, 21 with 12).
+     * type and exist in the target's RDB version (16–19 arrived with RDB 10, 20 and 21 with 11).
      */
     public boolean restores(RdbType type) {
         int id = type.redisTypeId();
@@ -79,11 +79,8 @@ public record TargetProfile(int[] version, int rdbVersion, boolean cluster, Set<
     }
 
     static int maxTypeIdOf(int rdbVersion) {
-        if (rdbVersion >= 12) {
-            return 21;
-        }
-        if (rdbVersion == 11) {
-            return 20;
+        if (rdbVersion >= 11) {
+            return 21; // Redis 7.2 (RDB 11) added 20 (set listpack) and 21 (streams v3); 7.4 added 22–25
         }
         if (rdbVersion == 10) {
             return 19;

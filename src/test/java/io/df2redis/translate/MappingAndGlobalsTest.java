@@ -69,7 +69,9 @@ class MappingAndGlobalsTest {
         assertThat(r62.restores(io.df2redis.dragonfly.rdb.RdbType.HASH_LISTPACK)).isFalse();
         assertThat(r70.restores(io.df2redis.dragonfly.rdb.RdbType.LIST_QUICKLIST_2)).isTrue();
         assertThat(r70.restores(io.df2redis.dragonfly.rdb.RdbType.STREAM_LISTPACKS_3)).isFalse();
-        assertThat(r72.restores(io.df2redis.dragonfly.rdb.RdbType.STREAM_LISTPACKS_3)).isFalse();
+        assertThat(r72.restores(io.df2redis.dragonfly.rdb.RdbType.STREAM_LISTPACKS_3)).isTrue();
+        assertThat(r72.restores(io.df2redis.dragonfly.rdb.RdbType.SET_LISTPACK)).isTrue();
+        assertThat(r70.restores(io.df2redis.dragonfly.rdb.RdbType.STREAM_LISTPACKS_2)).isTrue();
         assertThat(r74.restores(io.df2redis.dragonfly.rdb.RdbType.STREAM_LISTPACKS_3)).isTrue();
         assertThat(r74.restores(io.df2redis.dragonfly.rdb.RdbType.DF_JSON)).isFalse();
         assertThat(r74.hashFieldTtl()).isTrue();

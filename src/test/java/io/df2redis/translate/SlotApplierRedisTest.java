@@ -161,6 +161,28 @@ class SlotApplierRedisTest {
     }
 
     @Test
+    void copiesIntoAnIgnoredOrAnotherDbAcrossSlots() {
+        TranslateConfig cfg = TranslateConfig.builder()
+                .dbMapping(DbMapping.of(java.util.Map.of(0, 0, 2, 7, 3, DbMapping.IGNORED), false)).build();
+        SlotApplier s = applier(cfg, io());
+        j.set("src", "v");
+        s.journal(unit("src", "COPY", "src", "dst", "DB", "3"), "c1");
+        s.journal(unit("dst", "COPY", "src", "dst", "DB", "3"), "c1");
+        assertThat(s.idle()).isTrue(); // nothing to wait for: db 3 is not replicated
+        s.journal(unit("dst", "COPY", "src", "dst", "DB", "2"), "c2"); // destination half first
+        assertThat(s.parkedSlots()).isEqualTo(1);
+        s.journal(unit("src", "COPY", "src", "dst", "DB", "2"), "c2");
+        s.poll();
+        ios.forEach(JedisTargetIo::drain);
+        assertThat(s.idle()).isTrue();
+        j.select(7);
+        assertThat(j.get("dst")).isEqualTo("v");
+        j.select(0);
+        assertThat(j.get("src")).isEqualTo("v");
+        assertThat(j.exists("dst")).isFalse();
+    }
+
+    @Test
     void journaledRestoreOfAStreamPayloadIsRebuiltForRedis70() {
         ValueEncoder enc = new ValueEncoder();
         RdbValue stream = enc.stream(List.of(new StreamEntry(new StreamId(10, 1), List.of(b("f"), b("v")))),
