@@ -38,7 +38,7 @@ import java.util.Locale;
  * happened finds {@code src} missing and writes {@code N}: the destination keeps the value it already
  * got. A destination half restored from a checkpoint whose marker was already consumed finds {@code
  * D} and only releases. A marker never written (the operator restored a savepoint older than the
- * {@code D} TTL) is reported after {@code translate.cross-slot-wait-timeout} with the keys to fix,
+ * {@code D} TTL) is reported after {@code translate.cross-slot-wait-timeout-ms} with the keys to fix,
  * never waited on silently.
  *
  * <p><b>RENAMENX</b> is applied as RENAME: Dragonfly journals it only when it succeeded, so the

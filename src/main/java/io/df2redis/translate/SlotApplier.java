@@ -132,7 +132,7 @@ public final class SlotApplier {
      * is done, and carries out a pending flush once nothing is parked. Never waits.
      *
      * @throws TranslationException when a slot waited longer than {@code
-     *     translate.cross-slot-wait-timeout}
+     *     translate.cross-slot-wait-timeout-ms}
      */
     public void poll() {
         if (!parked.isEmpty()) {
@@ -334,7 +334,7 @@ public final class SlotApplier {
         String marker = Args.s(StagingKeys.marker(config.internalKeyPrefix(), m.destinationSlot(), m.opId()));
         return new TranslationException("slot " + w.slot() + " waited " + (clock.getAsLong() - w.sinceMs())
                 + " ms for the source half of " + describe(m) + " (marker key " + marker + " never appeared;"
-                + " translate.cross-slot-wait-timeout). If the move was applied before the state this job"
+                + " translate.cross-slot-wait-timeout-ms). If the move was applied before the state this job"
                 + " restored from, SET that key to D to release the slot");
     }
 
@@ -358,7 +358,7 @@ public final class SlotApplier {
     /**
      * Checkpoint {@code checkpointId} is complete: no restore will go back before it, so the done
      * markers of moves finished before its snapshot are not needed any more and are deleted. (Were
-     * this never called, they would still expire after {@code translate.done-marker-ttl}.)
+     * this never called, they would still expire after {@code translate.done-marker-ttl-ms}.)
      */
     public void checkpointComplete(long checkpointId) {
         var done = finishedBefore.headMap(checkpointId, true);

@@ -91,6 +91,76 @@ public final class TranslateConfig {
     }
 
     /**
+     * The configuration from flat settings (flags or the YAML file flattened), reading only keys
+     * that start with {@code translate.}; a key it does not know or a bad value fails at once naming
+     * the setting. Keys: {@code db-mapping} ("identity" or "0:0, 1:3, 5:ignore"), {@code allow-merge},
+     * {@code merged-flush} (fail | flush-target-db), {@code dragonfly-types.<family>} (transcode |
+     * skip | fail; families json, hash-field-ttl, set-member-ttl, bloom, cuckoo, cms, topk, search,
+     * other), {@code drop-unsupported-member-ttls}, {@code snapshot-write} (auto | restore | native),
+     * {@code native-batch.elements}, {@code native-batch.bytes}, {@code restore-max-bytes}, {@code
+     * unknown-commands} and {@code cross-slot-commands} (skip | fail), {@code sharding} (xxh64 |
+     * hash-tag | cluster-slot), {@code internal-key-prefix}, {@code max-parked-bytes}, {@code
+     * cross-slot-wait-timeout-ms}, {@code done-marker-ttl-ms}.
+     */
+    public static TranslateConfig fromSettings(Map<String, String> settings) {
+        Builder b = builder();
+        String mapping = "identity";
+        boolean merge = false;
+        int elements = b.nativeBatchElements;
+        int bytes = b.nativeBatchBytes;
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(settings).entrySet()) {
+            if (!e.getKey().startsWith("translate.")) {
+                continue;
+            }
+            String key = e.getKey().substring("translate.".length());
+            String v = e.getValue().trim();
+            try {
+                if (key.startsWith("dragonfly-types.")) {
+                    b.policy(DfFamily.ofConfigName(key.substring("dragonfly-types.".length())), DfTypePolicy.parse(v));
+                    continue;
+                }
+                switch (key) {
+                    case "db-mapping" -> mapping = v;
+                    case "allow-merge" -> merge = bool(v);
+                    case "merged-flush" -> b.mergedFlush(MergedFlush.valueOf(enumName(v)));
+                    case "drop-unsupported-member-ttls" -> b.dropUnsupportedMemberTtls(bool(v));
+                    case "snapshot-write" -> b.snapshotWrite(SnapshotWrite.valueOf(enumName(v)));
+                    case "native-batch.elements" -> elements = Integer.parseInt(v);
+                    case "native-batch.bytes" -> bytes = Integer.parseInt(v);
+                    case "restore-max-bytes" -> b.restoreMaxBytes(Long.parseLong(v));
+                    case "unknown-commands" -> b.unknownCommands(DfTypePolicy.parse(v));
+                    case "cross-slot-commands" -> b.crossSlotCommands(DfTypePolicy.parse(v));
+                    case "sharding" -> b.sharding(DragonflySharding.valueOf(enumName(v)));
+                    case "internal-key-prefix" -> b.internalKeyPrefix(v);
+                    case "max-parked-bytes" -> b.maxParkedBytes(Long.parseLong(v));
+                    case "cross-slot-wait-timeout-ms" -> b.crossSlotWaitTimeoutMs(Long.parseLong(v));
+                    case "done-marker-ttl-ms" -> b.doneMarkerTtlMs(Long.parseLong(v));
+                    default -> throw new IllegalArgumentException("unknown setting");
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
+            }
+        }
+        try {
+            b.dbMapping(DbMapping.parse(mapping, merge));
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("translate.db-mapping=" + mapping + ": " + ex.getMessage(), ex);
+        }
+        return b.nativeBatch(elements, bytes).build();
+    }
+
+    private static String enumName(String v) {
+        return v.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    private static boolean bool(String v) {
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException("expected true or false");
+    }
+
+    /**
      * Rejects settings this target cannot honour, naming the setting: transcoding without an
      * equivalent on the target, a db mapping the target cannot hold.
      */

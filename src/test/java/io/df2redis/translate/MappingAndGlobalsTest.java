@@ -61,6 +61,39 @@ class MappingAndGlobalsTest {
     }
 
     @Test
+    void settingsByNameAndClearErrorsNamingTheSetting() {
+        TranslateConfig c = TranslateConfig.fromSettings(Map.of(
+                "translate.db-mapping", "0:0, 1:0, 5:ignore",
+                "translate.allow-merge", "true",
+                "translate.merged-flush", "flush-target-db",
+                "translate.dragonfly-types.json", "skip",
+                "translate.dragonfly-types.set-member-ttl", "transcode",
+                "translate.drop-unsupported-member-ttls", "true",
+                "translate.snapshot-write", "native",
+                "translate.native-batch.elements", "64",
+                "translate.sharding", "hash-tag",
+                "source.url", "redis://ignored:6379"));
+        assertThat(c.dbMapping().target(1, true, null)).isZero();
+        assertThat(c.dbMapping().ignored(5)).isTrue();
+        assertThat(c.mergedFlush()).isEqualTo(TranslateConfig.MergedFlush.FLUSH_TARGET_DB);
+        assertThat(c.policy(DfFamily.JSON)).isEqualTo(DfTypePolicy.SKIP);
+        assertThat(c.policy(DfFamily.SET_MEMBER_TTL)).isEqualTo(DfTypePolicy.TRANSCODE);
+        assertThat(c.policy(DfFamily.BLOOM)).isEqualTo(DfTypePolicy.FAIL);
+        assertThat(c.snapshotWrite()).isEqualTo(TranslateConfig.SnapshotWrite.NATIVE);
+        assertThat(c.nativeBatchElements()).isEqualTo(64);
+        assertThat(c.sharding()).isEqualTo(DragonflySharding.HASH_TAG);
+        c.validate(TargetProfile.redis70(true));
+        assertThatThrownBy(() -> TranslateConfig.fromSettings(Map.of("translate.dragonfly-types.jsn", "skip")))
+                .hasMessageContaining("translate.dragonfly-types.jsn=skip").hasMessageContaining("unknown Dragonfly type family");
+        assertThatThrownBy(() -> TranslateConfig.fromSettings(Map.of("translate.snapshot-writes", "auto")))
+                .hasMessageContaining("translate.snapshot-writes=auto: unknown setting");
+        assertThatThrownBy(() -> TranslateConfig.fromSettings(Map.of("translate.allow-merge", "yes")))
+                .hasMessageContaining("translate.allow-merge=yes: expected true or false");
+        assertThatThrownBy(() -> TranslateConfig.fromSettings(Map.of("translate.db-mapping", "0:0,1:0")))
+                .hasMessageContaining("translate.db-mapping=0:0,1:0").hasMessageContaining("allow-merge");
+    }
+
+    @Test
     void restoreAcceptsTypesByRdbVersion() {
         TargetProfile r62 = TargetProfile.of("6.2.14", 9, false, Set.of());
         TargetProfile r70 = TargetProfile.redis70(false);
