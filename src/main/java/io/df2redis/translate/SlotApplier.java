@@ -114,6 +114,20 @@ public final class SlotApplier {
         }
     }
 
+    /**
+     * Forgets everything held (parked slots, a pending barrier and what waits behind it): a full
+     * resync starts and the held records belong to the epoch it replaces. Done markers left behind
+     * expire after {@code translate.done-marker-ttl}.
+     */
+    public void reset() {
+        parked.clear();
+        afterBarrier.clear();
+        barrier = null;
+        heldBytes = 0;
+        finishedSinceSnapshot.clear();
+        finishedBefore.clear();
+    }
+
     /** Whether nothing is held: no parked slot, no pending barrier. */
     public boolean idle() {
         return parked.isEmpty() && barrier == null;

@@ -131,6 +131,21 @@ class SlotApplierRedisTest {
     }
 
     @Test
+    void resetForgetsWhatAnOldEpochHeld() {
+        SlotApplier s = applier(TranslateConfig.builder().build(), io());
+        s.journal(unit("dst", "RENAME", "src", "dst"), "e1:0:1");
+        s.journal(unit("dst", "SET", "dst", "x"), "e1:0:2");
+        s.global(new TargetFlush(true, java.util.Set.of(), List.of(), false));
+        assertThat(s.idle()).isFalse();
+        s.reset();
+        assertThat(s.idle()).isTrue();
+        assertThat(s.heldBytes()).isZero();
+        s.journal(unit("dst", "SET", "dst", "y"), "e2:0:1");
+        ios.forEach(JedisTargetIo::drain);
+        assertThat(j.get("dst")).isEqualTo("y");
+    }
+
+    @Test
     void heldStateSurvivesARestoreIntoANewApplier() {
         JedisTargetIo ioA = io();
         JedisTargetIo ioB = io();
