@@ -296,8 +296,7 @@ final class BenchEngine implements DfSim.Engine {
         @Override
         public void run() {
             try {
-                SnapshotStream stream = new SnapshotStream(data, flow.flowId(), cfg.flows(), writesAtCut, cfg.streamOptions(),
-                        b -> flow.write(b, 0, b.length));
+                SnapshotStream stream = new SnapshotStream(cfg, flow.flowId(), writesAtCut, b -> flow.write(b, 0, b.length));
                 stream.header(VERSION);
                 flow.markHeaderWritten();
                 if (!stream.body(() -> run.cancelled, flow::markFullSyncEndWritten)) {
@@ -326,13 +325,13 @@ final class BenchEngine implements DfSim.Engine {
         private void fullSyncEnded(SnapshotStream stream) {
             synchronized (stats) {
                 stats.add("snapshot_entries." + run.number, stream.entries());
-                stats.add("snapshot_bytes." + run.number, stream.bytesWritten());
+                stats.add("snapshot_bytes." + run.number, stream.wireBytes());
                 stats.add("compressed_blobs." + run.number, stream.compressedBlobs());
                 stats.add("fullsync_end_flows." + run.number, 1);
                 stats.put("fullsync_end_ms." + run.number, System.currentTimeMillis());
                 if (run.number == 1) {
                     stats.add("snapshot_entries", stream.entries());
-                    stats.add("snapshot_bytes", stream.bytesWritten());
+                    stats.add("snapshot_bytes", stream.wireBytes());
                     stats.add("compressed_blobs", stream.compressedBlobs());
                     stats.add("fullsync_end_flows", 1);
                     stats.put("fullsync_end_ms", System.currentTimeMillis());

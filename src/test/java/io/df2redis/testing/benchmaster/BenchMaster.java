@@ -40,7 +40,7 @@ public final class BenchMaster implements AutoCloseable {
         stats.put("keys", cfg.keys());
         stats.put("flows", cfg.flows());
         stats.put("value_bytes", cfg.valueBytes());
-        stats.put("compression", cfg.compression().name().toLowerCase(java.util.Locale.ROOT));
+        stats.put("compression", describe(cfg));
         stats.put("flush_bytes", cfg.flushBytes());
         stats.put("fullsync_end_flows", 0);
         stats.put("snapshot_bytes", 0);
@@ -50,6 +50,13 @@ public final class BenchMaster implements AutoCloseable {
         stats.put("port", sim.port());
         stats.put("start_ms", System.currentTimeMillis());
         return new BenchMaster(sim, stats);
+    }
+
+    /** lz4 (native), lz4 (java) or none. */
+    static String describe(BenchMasterConfig cfg) {
+        return cfg.compression().name().toLowerCase(java.util.Locale.ROOT)
+                + (cfg.compression() == io.df2redis.dragonfly.encode.FlowStreamWriter.Compression.LZ4
+                        ? (cfg.nativeLz4() ? " (native)" : " (java)") : "");
     }
 
     public int port() {
@@ -86,7 +93,7 @@ public final class BenchMaster implements AutoCloseable {
 
     private static void usage(String why) {
         System.err.println("benchmaster: " + why + "\nusage: BenchMaster serve|generate|drain [--keys N] [--flows F]"
-                + " [--value-bytes B] [--compression lz4|none] [--flush-bytes B] [--phases RATE:SEC,…] [--stable-delay SEC]"
+                + " [--value-bytes B] [--compression lz4|none] [--lz4 native|java] [--flush-bytes B] [--phases RATE:SEC,…] [--stable-delay SEC]"
                 + " [--lag-warmup SEC] [--sample-ms MS] [--stats FILE]\n"
                 + "       BenchMaster verify --target HOST:PORT --keys N [--writes W] [--samples S] [--value-bytes B] [--seed S]");
         System.exit(2);
@@ -100,14 +107,13 @@ public final class BenchMaster implements AutoCloseable {
             stopped.countDown();
         }, "benchmaster-shutdown"));
         System.out.println("benchmaster: listening on 127.0.0.1:" + m.port() + " (" + cfg.keys() + " keys, " + cfg.flows()
-                + " flows, " + cfg.compression() + ")");
+                + " flows, " + describe(cfg) + ")");
         System.out.flush();
         stopped.await();
     }
 
     /** Every flow's full sync generated on its own thread into a null sink (no sockets). */
     private static void generate(BenchMasterConfig cfg) throws InterruptedException {
-        BenchData data = cfg.data();
         AtomicLong bytes = new AtomicLong();
         AtomicLong entries = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
@@ -115,10 +121,10 @@ public final class BenchMaster implements AutoCloseable {
         for (int f = 0; f < cfg.flows(); f++) {
             int flow = f;
             Thread t = new Thread(() -> {
-                SnapshotStream s = new SnapshotStream(data, flow, cfg.flows(), 0, cfg.streamOptions(), b -> { });
+                SnapshotStream s = new SnapshotStream(cfg, flow, 0, b -> { });
                 s.header(BenchEngine.VERSION);
                 s.body(() -> false, () -> { });
-                bytes.addAndGet(s.bytesWritten());
+                bytes.addAndGet(s.wireBytes());
                 entries.addAndGet(s.entries());
             }, "generate-flow-" + f);
             threads.add(t);
@@ -130,7 +136,7 @@ public final class BenchMaster implements AutoCloseable {
         double sec = (System.nanoTime() - t0) / 1e9;
         double raw = entries.get() * (1.0 + 1 + BenchData.keyLength() + 1 + cfg.valueBytes());
         System.out.printf("generate: %d keys on %d flows (%s, flush %d B) in %.2f s = %.0f keys/s, %.1f MB/s on the wire,"
-                        + " compression ratio %.2f%n", entries.get(), cfg.flows(), cfg.compression(), cfg.flushBytes(), sec,
+                        + " compression ratio %.2f%n", entries.get(), cfg.flows(), describe(cfg), cfg.flushBytes(), sec,
                 entries.get() / sec, bytes.get() / 1e6 / sec, raw / bytes.get());
     }
 
@@ -139,7 +145,7 @@ public final class BenchMaster implements AutoCloseable {
         try (BenchMaster m = start(cfg)) {
             NullReplica.Result r = NullReplica.fullSync(m.port(), cfg.keys());
             System.out.printf("drain: %d keys on %d flows (%s, flush %d B) in %.2f s = %.0f keys/s, %.1f MB/s over loopback%n",
-                    r.keys(), cfg.flows(), cfg.compression(), cfg.flushBytes(), r.nanos() / 1e9, r.keysPerSecond(),
+                    r.keys(), cfg.flows(), describe(cfg), cfg.flushBytes(), r.nanos() / 1e9, r.keysPerSecond(),
                     r.megabytesPerSecond());
             if (!m.sim().violations().isEmpty()) {
                 throw new IllegalStateException("the null replica broke the protocol: " + m.sim().violations());

@@ -13,6 +13,8 @@ import java.util.Locale;
  * @param keys dataset size; @param valueBytes bytes per value; @param seed value generator seed
  * @param flows shards = flows
  * @param compression LZ4 (Dragonfly's default MULTI_ENTRY_LZ4) or NONE
+ * @param nativeLz4 LZ4 frames from the native LZ4 ({@link NativeLz4Blobs}, flushes up to 64 KiB) rather
+ *     than the main-code encoder's Java matcher ({@code Lz4Frame}, linked blocks)
  * @param flushBytes serialized bytes gathered before a flush (one blob); a v1.40 master pushes at
  *     8 KB ({@code kMinBlobSize}), and the recordings show 8–22 KiB LZ4 inputs for small entries
  * @param stableDelay after STARTSTABLE, wait this long before the stable writes start
@@ -28,6 +30,7 @@ public record BenchMasterConfig(
         long seed,
         int flows,
         FlowStreamWriter.Compression compression,
+        boolean nativeLz4,
         int flushBytes,
         Duration stableDelay,
         List<Phase> phases,
@@ -47,12 +50,19 @@ public record BenchMasterConfig(
     }
 
     public static BenchMasterConfig defaults() {
-        return new BenchMasterConfig(1_000_000, 100, 42, 2, FlowStreamWriter.Compression.LZ4, 8192, Duration.ofSeconds(5),
+        return new BenchMasterConfig(1_000_000, 100, 42, 2, FlowStreamWriter.Compression.LZ4, true, 8192, Duration.ofSeconds(5),
                 List.of(), Duration.ofSeconds(15), Duration.ofMillis(250), null);
     }
 
+    /** The options of the main-code encoder; with native LZ4 it writes raw flushes that {@link NativeLz4Blobs} compresses. */
     public FlowStreamWriter.Options streamOptions() {
-        return new FlowStreamWriter.Options(compression, flushBytes, 64 * 1024, true, true);
+        FlowStreamWriter.Compression c = compression == FlowStreamWriter.Compression.LZ4 && nativeLz4
+                ? FlowStreamWriter.Compression.NONE : compression;
+        return new FlowStreamWriter.Options(c, flushBytes, 64 * 1024, true, true);
+    }
+
+    public boolean usesNativeLz4() {
+        return compression == FlowStreamWriter.Compression.LZ4 && nativeLz4;
     }
 
     public BenchData data() {
@@ -60,27 +70,32 @@ public record BenchMasterConfig(
     }
 
     public BenchMasterConfig withKeys(long n) {
-        return new BenchMasterConfig(n, valueBytes, seed, flows, compression, flushBytes, stableDelay, phases, lagWarmup,
+        return new BenchMasterConfig(n, valueBytes, seed, flows, compression, nativeLz4, flushBytes, stableDelay, phases, lagWarmup,
                 sampleEvery, statsFile);
     }
 
     public BenchMasterConfig withFlows(int n) {
-        return new BenchMasterConfig(keys, valueBytes, seed, n, compression, flushBytes, stableDelay, phases, lagWarmup,
+        return new BenchMasterConfig(keys, valueBytes, seed, n, compression, nativeLz4, flushBytes, stableDelay, phases, lagWarmup,
                 sampleEvery, statsFile);
     }
 
     public BenchMasterConfig withCompression(FlowStreamWriter.Compression c) {
-        return new BenchMasterConfig(keys, valueBytes, seed, flows, c, flushBytes, stableDelay, phases, lagWarmup,
+        return new BenchMasterConfig(keys, valueBytes, seed, flows, c, nativeLz4, flushBytes, stableDelay, phases, lagWarmup,
+                sampleEvery, statsFile);
+    }
+
+    public BenchMasterConfig withNativeLz4(boolean on) {
+        return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, on, flushBytes, stableDelay, phases, lagWarmup,
                 sampleEvery, statsFile);
     }
 
     public BenchMasterConfig withPhases(Duration delay, List<Phase> p, Duration warmup) {
-        return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, flushBytes, delay, p, warmup,
+        return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, nativeLz4, flushBytes, delay, p, warmup,
                 sampleEvery, statsFile);
     }
 
     /**
-     * {@code --keys N --value-bytes B --seed S --flows F --compression lz4|none --flush-bytes B
+     * {@code --keys N --value-bytes B --seed S --flows F --compression lz4|none --lz4 native|java --flush-bytes B
      * --stable-delay SEC --phases RATE:SEC[,RATE:SEC…] --lag-warmup SEC --sample-ms MS --stats FILE
      * }; unknown flags are an error naming the flag.
      */
@@ -91,6 +106,7 @@ public record BenchMasterConfig(
         long seed = c.seed;
         int flows = c.flows;
         FlowStreamWriter.Compression compression = c.compression;
+        boolean nativeLz4 = c.nativeLz4;
         int flushBytes = c.flushBytes;
         Duration delay = c.stableDelay;
         List<Phase> phases = new ArrayList<>();
@@ -109,6 +125,11 @@ public record BenchMasterConfig(
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--flows" -> flows = Integer.parseInt(v);
                 case "--compression" -> compression = FlowStreamWriter.Compression.valueOf(v.toUpperCase(Locale.ROOT));
+                case "--lz4" -> nativeLz4 = switch (v) {
+                    case "native" -> true;
+                    case "java" -> false;
+                    default -> throw new IllegalArgumentException("--lz4: native or java, not " + v);
+                };
                 case "--flush-bytes" -> flushBytes = Integer.parseInt(v);
                 case "--stable-delay" -> delay = seconds(v);
                 case "--phases" -> {
@@ -130,7 +151,7 @@ public record BenchMasterConfig(
         if (compression == FlowStreamWriter.Compression.ZSTD) {
             throw new IllegalArgumentException("--compression: lz4 or none");
         }
-        return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, flushBytes, delay, List.copyOf(phases),
+        return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, nativeLz4, flushBytes, delay, List.copyOf(phases),
                 warmup, sample, stats);
     }
 

@@ -9,7 +9,8 @@ import java.util.function.BooleanSupplier;
  * One flow's full-sync stream of the benchmark dataset, produced lazily with the main-code encoder
  * ({@link FlowStreamWriter}): header and AUX, then every key of this flow's shard in index order as a
  * string entry in db 0 (the value of its generation at the snapshot cut), gathered into flushes that
- * become LZ4 blobs (or raw with compression off), then FULLSYNC_END. The stable cut is written
+ * become LZ4 blobs (native LZ4 through {@link NativeLz4Blobs}, or the encoder's own), or stay raw
+ * with compression off, then FULLSYNC_END. The stable cut is written
  * separately ({@link #stableCut}) once the master is told to start stable sync.
  */
 final class SnapshotStream {
@@ -18,16 +19,22 @@ final class SnapshotStream {
     private final int flows;
     private final long writesAtCut;
     private final FlowStreamWriter writer;
+    private final NativeLz4Blobs nativeBlobs;
     private final ValueEncoder encoder = new ValueEncoder();
     private long entries;
+    private long wireBytes;
 
-    SnapshotStream(BenchData data, int flow, int flows, long writesAtCut, FlowStreamWriter.Options options,
-            java.util.function.Consumer<byte[]> out) {
-        this.data = data;
+    SnapshotStream(BenchMasterConfig cfg, int flow, long writesAtCut, java.util.function.Consumer<byte[]> out) {
+        this.data = cfg.data();
         this.flow = flow;
-        this.flows = flows;
+        this.flows = cfg.flows();
         this.writesAtCut = writesAtCut;
-        this.writer = new FlowStreamWriter(options, out);
+        java.util.function.Consumer<byte[]> counted = b -> {
+            wireBytes += b.length;
+            out.accept(b);
+        };
+        this.nativeBlobs = cfg.usesNativeLz4() ? new NativeLz4Blobs(counted) : null;
+        this.writer = new FlowStreamWriter(cfg.streamOptions(), nativeBlobs != null ? nativeBlobs : counted);
     }
 
     /** REDIS0009 and the AUX fields a v1.40 master writes on this flow. */
@@ -80,11 +87,12 @@ final class SnapshotStream {
         return entries;
     }
 
-    long bytesWritten() {
-        return writer.bytesWritten();
+    /** Bytes on the wire so far. */
+    long wireBytes() {
+        return wireBytes;
     }
 
     int compressedBlobs() {
-        return writer.compressedBlobs();
+        return nativeBlobs != null ? nativeBlobs.blobs() : writer.compressedBlobs();
     }
 }

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The Flink job's figures (issue 6 "Figures to report"), one run on this machine:
+#   1. the benchmark master's own full-sync rate (drained by a null replica over loopback);
+#   2. redis-benchmark -t set -d 100 -P 64 -c 8 -n N -r N against a fresh redis-server, per N;
+#   3. a Dragonfly replica syncing the same N keys (only with DF2REDIS_DRAGONFLY_BIN; otherwise the
+#      issue's figure is quoted as not measured here);
+#   4. `java -jar target/df2redis-local.jar --mode snapshot` of N keys × 100 B from the benchmark
+#      master into a fresh redis-server: whole-job time, keys/s, CPU per process, heap (GC log),
+#      and a correctness check (DBSIZE = N, sampled values = the generator's);
+#   5. replication lag during stable sync at constant write rates (master's next LSN − ACKed LSN);
+#   6. with --profile (or when the largest snapshot misses 0.8 × redis-benchmark): the largest
+#      snapshot again under JFR, and where its CPU went.
+# Every process is started here and stopped by PID (also on failure). One summary line per figure
+# at the end (also in $OUT/summary.txt).
+#
+# Usage: benchmarks/job/run.sh [--quick] [--keys "1m 10m"] [--flows 2] [--lag-keys 200k]
+#          [--lag-phases "20000:75,50000:75"] [--lag-warmup 15] [--no-lag] [--profile|--no-profile]
+#          [--compression lz4|none] [--out DIR]
+# Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_ARGS — extra job flags;
+#              MASTER_ARGS — extra benchmark master flags (e.g. "--lz4 java --flush-bytes 16384");
+#              DF2REDIS_DRAGONFLY_BIN — a dragonfly binary to measure a real replica with.
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+source "$HERE/lib.sh"
+
+KEYS_LIST="1m 10m"
+FLOWS=2
+LAG_KEYS=200k
+LAG_PHASES="20000:75,50000:75"
+LAG_WARMUP=15
+DO_LAG=1
+PROFILE=auto
+COMPRESSION=lz4
+OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) KEYS_LIST="200k"; LAG_KEYS=50k; LAG_PHASES="20000:30,50000:30"; LAG_WARMUP=10; shift ;;
+    --keys) KEYS_LIST=$2; shift 2 ;;
+    --flows) FLOWS=$2; shift 2 ;;
+    --lag-keys) LAG_KEYS=$2; shift 2 ;;
+    --lag-phases) LAG_PHASES=$2; shift 2 ;;
+    --lag-warmup) LAG_WARMUP=$2; shift 2 ;;
+    --no-lag) DO_LAG=0; shift ;;
+    --profile) PROFILE=yes; shift ;;
+    --no-profile) PROFILE=no; shift ;;
+    --compression) COMPRESSION=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    *) die "unknown flag $1 (see the header of $0)" ;;
+  esac
+done
+JOB_HEAP=${JOB_HEAP:-2g}
+JOB_ARGS=${JOB_ARGS:-}
+MASTER_ARGS=${MASTER_ARGS:-}
+OUT=${OUT:-$ROOT/target/bench-job/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+SUMMARY="$OUT/summary.txt"
+: >"$SUMMARY"
+say() { echo "$*" | tee -a "$SUMMARY"; }
+
+# keys as a number: 200k → 200000, 10m → 10000000
+count() { local v=${1,,}; case "$v" in *k) echo $(( ${v%k} * 1000 ));; *m) echo $(( ${v%m} * 1000000 ));; *) echo "$v";; esac; }
+human() { awk -v n="$1" 'BEGIN { if (n >= 1e6 && n % 1e6 == 0) printf "%dM", n/1e6; else if (n >= 1e3 && n % 1e3 == 0) printf "%dk", n/1e3; else printf "%d", n }'; }
+
+machine() {
+  echo "machine: $(nproc) vCPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB RAM;" \
+    "$(java -version 2>&1 | head -1); $(redis-server --version | awk '{print $1, $2, $3}')"
+}
+load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+
+build_all "$ROOT"
+say "$(machine)"
+say "load average at start (1/5/15 min): $(load)"
+declare -A BENCH_RATE
+
+# ---- 1. the benchmark master alone --------------------------------------------------------------
+largest=0
+for k in $KEYS_LIST; do n=$(count "$k"); (( n > largest )) && largest=$n; done
+log "benchmark master alone: $(human "$largest") keys drained by a null replica"
+# shellcheck disable=SC2086
+benchmaster drain --keys "$largest" --flows "$FLOWS" --compression "$COMPRESSION" $MASTER_ARGS >"$OUT/master-drain.log" 2>&1 \
+  || die "master drain failed: $(tail -3 "$OUT/master-drain.log")"
+say "master alone ($(human "$largest") keys, $FLOWS flows, $COMPRESSION, null replica over loopback): $(grep -m1 '^drain:' "$OUT/master-drain.log" | sed 's/^drain: //')"
+
+# ---- 2. redis-benchmark -------------------------------------------------------------------------
+for k in $KEYS_LIST; do
+  n=$(count "$k")
+  start_redis "$OUT/redis-benchmark-$k"
+  log "redis-benchmark -t set -d 100 -P 64 -c 8 -n $n -r $n (redis on port $REDIS_PORT)"
+  redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t set -d 100 -P 64 -c 8 -n "$n" -r "$n" -q \
+    >"$OUT/redis-benchmark-$k.txt" 2>&1 || die "redis-benchmark failed: $(tail -3 "$OUT/redis-benchmark-$k.txt")"
+  rate=$(tr '\r' '\n' <"$OUT/redis-benchmark-$k.txt" | grep -m1 '^SET: .* requests per second' | awk '{print $2}')
+  BENCH_RATE[$k]=${rate%.*}
+  stop_pid "$REDIS_PID"
+  say "redis-benchmark -t set -d 100 -P 64 -c 8 -n $(human "$n") -r $(human "$n"): ${BENCH_RATE[$k]} SET/s"
+done
+
+# ---- 3. a Dragonfly replica ---------------------------------------------------------------------
+if [[ -n "${DF2REDIS_DRAGONFLY_BIN:-}" ]]; then
+  for k in $KEYS_LIST; do
+    n=$(count "$k")
+    "$HERE/dragonfly-replica.sh" "$n" "$FLOWS" "$OUT/dragonfly-$k" | tee -a "$SUMMARY"
+  done
+else
+  say "Dragonfly replica syncing the same data: NOT MEASURED here (no DF2REDIS_DRAGONFLY_BIN, no Docker); the issue's reference is ≈ 580 k keys/s on this kind of machine"
+fi
+
+# ---- 4. the job, --mode snapshot ----------------------------------------------------------------
+# run_snapshot KEYS NAME [extra JVM options…]: one snapshot run; sets JOB_RATE (keys/s, whole job).
+run_snapshot() {
+  local k=$1 name=$2; shift 2
+  local n dir stats mport jpid t0 t1 rc secs
+  n=$(count "$k")
+  dir="$OUT/$name"
+  mkdir -p "$dir"
+  stats="$dir/master.stats"
+  start_redis "$dir"
+  start_bg "$dir/master.log" java -Xmx1g -Dorg.apache.logging.log4j.level=INFO -cp "$CP" \
+    io.df2redis.testing.benchmaster.BenchMaster serve --keys "$n" --flows "$FLOWS" --compression "$COMPRESSION" --stats "$stats" $MASTER_ARGS
+  local mpid=$BG_PID
+  wait_stat "$stats" port 30 || die "benchmark master did not start: $(tail -5 "$dir/master.log")"
+  mport=$(stat_of "$stats" port)
+  local redis_cpu0 master_cpu0
+  redis_cpu0=$(cpu_seconds "$REDIS_PID"); master_cpu0=$(cpu_seconds "$mpid")
+  log "job --mode snapshot, $(human "$n") keys: master :$mport → redis :$REDIS_PORT (load $(load))"
+  echo "load average before: $(load)" >"$dir/load.txt"
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime "$@" -jar "$LOCAL_JAR" \
+    --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
+    --mode snapshot --source.flows "$FLOWS" --full-sync.target-policy flush $JOB_ARGS
+  jpid=$BG_PID
+  sample_cpu "$jpid" "$dir/job.cpu"
+  set +e; wait "$jpid"; rc=$?; set -e
+  t1=$(date +%s%N)
+  echo "load average after: $(load)" >>"$dir/load.txt"
+  [[ $rc -eq 0 ]] || die "the job exited with $rc: $(tail -20 "$dir/job.log")"
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+  JOB_RATE=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%d", n / s }')
+  local job_cpu redis_cpu master_cpu sync_ms end_ms sync_secs sync_rate
+  sleep 0.6 # the CPU sampler's last reading
+  job_cpu=$(cat "$dir/job.cpu" 2>/dev/null || echo "?")
+  redis_cpu=$(awk -v a="$redis_cpu0" -v b="$(cpu_seconds "$REDIS_PID")" 'BEGIN { printf "%.1f", b - a }')
+  master_cpu=$(awk -v a="$master_cpu0" -v b="$(cpu_seconds "$mpid")" 'BEGIN { printf "%.1f", b - a }')
+  sync_ms=$(stat_of "$stats" sync_ms); end_ms=$(stat_of "$stats" session_end_ms)
+  sync_secs=$(awk -v a="$sync_ms" -v b="$end_ms" 'BEGIN { if (a && b) printf "%.2f", (b - a) / 1000; else print "?" }')
+  sync_rate=$(awk -v n="$n" -v s="$sync_secs" 'BEGIN { if (s + 0 > 0) printf "%d", n / s; else print "?" }')
+  benchmaster verify --target "127.0.0.1:$REDIS_PORT" --keys "$n" --samples 2000 >"$dir/verify.txt" 2>&1 || true
+  local verify
+  verify=$(grep -m1 '^verify:' "$dir/verify.txt" | sed 's/^verify: //')
+  redis-cli -p "$REDIS_PORT" info memory | tr -d '\r' | grep -E '^used_memory_human' >"$dir/redis-memory.txt" || true
+  stop_pid "$mpid"
+  stop_pid "$REDIS_PID"
+  kill "$CPU_SAMPLER_PID" 2>/dev/null || true
+  {
+    echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
+      "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
+    echo "  CPU s during the run: job $job_cpu, benchmark master $master_cpu, redis-server $redis_cpu (wall $secs s × $(nproc) cores); $(cat "$dir/load.txt" | tr '\n' ' ')"
+    echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
+  } | tee -a "$SUMMARY"
+  [[ "$verify" == OK* ]] || die "the target is not the generator's dataset: $(cat "$dir/verify.txt")"
+}
+
+for k in $KEYS_LIST; do
+  run_snapshot "$k" "snapshot-$k"
+  ratio=$(awk -v a="$JOB_RATE" -v b="${BENCH_RATE[$k]}" 'BEGIN { printf "%.2f", a / b }')
+  say "  → $(human "$(count "$k")"): job $JOB_RATE keys/s = $ratio × redis-benchmark (${BENCH_RATE[$k]} SET/s); aim ≥ 0.80 × for 10M"
+  LAST_K=$k
+  LAST_RATIO=$ratio
+done
+
+# ---- 5. replication lag at a sustained write rate -----------------------------------------------
+if [[ $DO_LAG -eq 1 ]]; then
+  n=$(count "$LAG_KEYS")
+  dir="$OUT/lag"
+  mkdir -p "$dir"
+  stats="$dir/master.stats"
+  start_redis "$dir"
+  start_bg "$dir/master.log" java -Xmx1g -Dorg.apache.logging.log4j.level=INFO -cp "$CP" \
+    io.df2redis.testing.benchmaster.BenchMaster serve --keys "$n" --flows "$FLOWS" --compression "$COMPRESSION" \
+    --phases "$LAG_PHASES" --stable-delay 5 --lag-warmup "$LAG_WARMUP" --sample-ms 100 --stats "$stats" $MASTER_ARGS
+  mpid=$BG_PID
+  wait_stat "$stats" port 30 || die "benchmark master did not start: $(tail -5 "$dir/master.log")"
+  mport=$(stat_of "$stats" port)
+  log "job --mode replicate, $(human "$n") keys then stable writes $LAG_PHASES (load $(load))"
+  echo "load average before: $(load)" >"$dir/load.txt"
+  # shellcheck disable=SC2086
+  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime -jar "$LOCAL_JAR" \
+    --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
+    --source.flows "$FLOWS" --full-sync.target-policy flush $JOB_ARGS
+  jpid=$BG_PID
+  total=$(awk -v p="$LAG_PHASES" 'BEGIN { n = split(p, a, ","); s = 0; for (i = 1; i <= n; i++) { split(a[i], b, ":"); s += b[2] } print int(s) }')
+  wait_stat "$stats" done $((total + 600)) || { kill -0 "$jpid" 2>/dev/null || die "the job exited: $(tail -20 "$dir/job.log")"; die "stable writes did not finish: $(cat "$stats")"; }
+  echo "load average after: $(load)" >>"$dir/load.txt"
+  writes=$(stat_of "$stats" writes_total)
+  benchmaster verify --target "127.0.0.1:$REDIS_PORT" --keys "$n" --writes "$writes" --samples 2000 >"$dir/verify.txt" 2>&1 || true
+  verify=$(grep -m1 '^verify:' "$dir/verify.txt" | sed 's/^verify: //')
+  interval=$(grep -o -m1 -iE 'checkpoint(ing)? interval[^0-9]*[0-9]+ ?m?s' "$dir/job.log" | grep -oE '[0-9]+ ?m?s$' || true)
+  stop_pid "$jpid"
+  stop_pid "$mpid"
+  stop_pid "$REDIS_PID"
+  i=1
+  IFS=',' read -ra phases <<<"$LAG_PHASES"
+  for p in "${phases[@]}"; do
+    say "replication lag at $(stat_of "$stats" "phase.$i.rate") SET/s (achieved $(stat_of "$stats" "phase.$i.achieved_rate")/s, ${p#*:} s, first $LAG_WARMUP s left out, $(stat_of "$stats" "phase.$i.samples") samples every 100 ms):" \
+      "median $(stat_of "$stats" "phase.$i.lag_median") entries (≈ $(stat_of "$stats" "phase.$i.lag_median_ms") ms of writes), max $(stat_of "$stats" "phase.$i.lag_max") (≈ $(stat_of "$stats" "phase.$i.lag_max_ms") ms)"
+    i=$((i + 1))
+  done
+  say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-not in the job log (default 10 s)}; all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(cat "$dir/load.txt" | tr '\n' ' ')"
+  say "  job heap during the lag run: $(gc_summary "$dir/gc.log")"
+fi
+
+# ---- 6. where the time goes -------------------------------------------------------------------
+missed=$(awk -v r="${LAST_RATIO:-1}" 'BEGIN { print (r < 0.8) ? 1 : 0 }')
+if [[ $PROFILE == yes ]] || [[ $PROFILE == auto && $missed == 1 ]]; then
+  log "profiling the $(human "$(count "$LAST_K")") snapshot under JFR"
+  run_snapshot "$LAST_K" "profile-$LAST_K" -XX:StartFlightRecording=filename="$OUT/profile-$LAST_K/job.jfr",settings=profile
+  java -cp "$CP" io.df2redis.testing.benchmaster.JfrProfile "$OUT/profile-$LAST_K/job.jfr" 25 >"$OUT/profile-$LAST_K/profile.txt"
+  say "profile of the job (JFR execution samples, $OUT/profile-$LAST_K/profile.txt):"
+  sed -n '/^by stage/,/^$/p' "$OUT/profile-$LAST_K/profile.txt" | tee -a "$SUMMARY"
+fi
+
+say "load average at the end (1/5/15 min): $(load)"
+log "figures in $SUMMARY"
