@@ -104,7 +104,7 @@ gc_summary() {
       for (i = 1; i <= NF; i++) if ($i ~ /->/) { split($i, a, /->|\(|\)/); break }
       b = a[1]; aft = a[2]; c = a[3]
       gsub(/M/, "", b); gsub(/M/, "", aft); gsub(/M/, "", c)
-      n++; T[n] = t; A[n] = aft + 0
+      n++; T[n] = t + 0; A[n] = aft + 0
       if (b + 0 > peak) peak = b + 0
       if (aft + 0 > maxa) maxa = aft + 0
       commit = c + 0

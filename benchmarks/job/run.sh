@@ -7,7 +7,8 @@
 #   4. `java -jar target/df2redis-local.jar --mode snapshot` of N keys × 100 B from the benchmark
 #      master into a fresh redis-server: whole-job time, keys/s, CPU per process, heap (GC log),
 #      and a correctness check (DBSIZE = N, sampled values = the generator's);
-#   5. replication lag during stable sync at constant write rates (master's next LSN − ACKed LSN);
+#   5. replication lag during stable sync at constant write rates (master's next LSN − ACKed LSN),
+#      and how far the target itself is behind (newest write visible in Redis, by binary search);
 #   6. with --profile (or when the largest snapshot misses 0.8 × redis-benchmark): the largest
 #      snapshot again under JFR, and where its CPU went.
 # Every process is started here and stopped by PID (also on failure). One summary line per figure
@@ -86,12 +87,14 @@ for k in $KEYS_LIST; do
   n=$(count "$k")
   start_redis "$OUT/redis-benchmark-$k"
   log "redis-benchmark -t set -d 100 -P 64 -c 8 -n $n -r $n (redis on port $REDIS_PORT)"
+  rcpu0=$(cpu_seconds "$REDIS_PID")
   redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t set -d 100 -P 64 -c 8 -n "$n" -r "$n" -q \
     >"$OUT/redis-benchmark-$k.txt" 2>&1 || die "redis-benchmark failed: $(tail -3 "$OUT/redis-benchmark-$k.txt")"
   rate=$(tr '\r' '\n' <"$OUT/redis-benchmark-$k.txt" | grep -m1 '^SET: .* requests per second' | awk '{print $2}')
   BENCH_RATE[$k]=${rate%.*}
+  rcpu=$(awk -v a="$rcpu0" -v b="$(cpu_seconds "$REDIS_PID")" -v n="$n" 'BEGIN { printf "%.1f s (%.1f µs/SET)", b - a, (b - a) * 1e6 / n }')
   stop_pid "$REDIS_PID"
-  say "redis-benchmark -t set -d 100 -P 64 -c 8 -n $(human "$n") -r $(human "$n"): ${BENCH_RATE[$k]} SET/s"
+  say "redis-benchmark -t set -d 100 -P 64 -c 8 -n $(human "$n") -r $(human "$n"): ${BENCH_RATE[$k]} SET/s; redis-server CPU $rcpu; load $(load)"
 done
 
 # ---- 3. a Dragonfly replica ---------------------------------------------------------------------
@@ -154,7 +157,7 @@ run_snapshot() {
   {
     echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
       "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
-    echo "  CPU s during the run: job $job_cpu, benchmark master $master_cpu, redis-server $redis_cpu (wall $secs s × $(nproc) cores); $(cat "$dir/load.txt" | tr '\n' ' ')"
+    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key) (wall $secs s × $(nproc) cores); $(tr '\n' ' ' <"$dir/load.txt")"
     echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
   } | tee -a "$SUMMARY"
   [[ "$verify" == OK* ]] || die "the target is not the generator's dataset: $(cat "$dir/verify.txt")"
@@ -177,7 +180,8 @@ if [[ $DO_LAG -eq 1 ]]; then
   start_redis "$dir"
   start_bg "$dir/master.log" java -Xmx1g -Dorg.apache.logging.log4j.level=INFO -cp "$CP" \
     io.df2redis.testing.benchmaster.BenchMaster serve --keys "$n" --flows "$FLOWS" --compression "$COMPRESSION" \
-    --phases "$LAG_PHASES" --stable-delay 5 --lag-warmup "$LAG_WARMUP" --sample-ms 100 --stats "$stats" $MASTER_ARGS
+    --phases "$LAG_PHASES" --stable-delay 5 --lag-warmup "$LAG_WARMUP" --sample-ms 100 --stats "$stats" \
+    --probe-target "127.0.0.1:$REDIS_PORT" $MASTER_ARGS
   mpid=$BG_PID
   wait_stat "$stats" port 30 || die "benchmark master did not start: $(tail -5 "$dir/master.log")"
   mport=$(stat_of "$stats" port)
@@ -202,10 +206,11 @@ if [[ $DO_LAG -eq 1 ]]; then
   IFS=',' read -ra phases <<<"$LAG_PHASES"
   for p in "${phases[@]}"; do
     say "replication lag at $(stat_of "$stats" "phase.$i.rate") SET/s (achieved $(stat_of "$stats" "phase.$i.achieved_rate")/s, ${p#*:} s, first $LAG_WARMUP s left out, $(stat_of "$stats" "phase.$i.samples") samples every 100 ms):" \
-      "median $(stat_of "$stats" "phase.$i.lag_median") entries (≈ $(stat_of "$stats" "phase.$i.lag_median_ms") ms of writes), max $(stat_of "$stats" "phase.$i.lag_max") (≈ $(stat_of "$stats" "phase.$i.lag_max_ms") ms)"
+      "median $(stat_of "$stats" "phase.$i.lag_median") entries (≈ $(stat_of "$stats" "phase.$i.lag_median_ms") ms of writes), max $(stat_of "$stats" "phase.$i.lag_max") (≈ $(stat_of "$stats" "phase.$i.lag_max_ms") ms);" \
+      "writes not yet visible in Redis: median ≈ $(stat_of "$stats" "phase.$i.visible_lag_median_ms") ms, max ≈ $(stat_of "$stats" "phase.$i.visible_lag_max_ms") ms"
     i=$((i + 1))
   done
-  say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-not in the job log (default 10 s)}; all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(cat "$dir/load.txt" | tr '\n' ' ')"
+  say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-not in the job log (default 10 s)}; all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(tr '\n' ' ' <"$dir/load.txt")"
   say "  job heap during the lag run: $(gc_summary "$dir/gc.log")"
 fi
 

@@ -72,15 +72,26 @@ final class BenchEngine implements DfSim.Engine {
             this.flows = new FlowThread[session.numFlows()];
         }
 
-        /** Per flow: the master's next LSN and what the replica last ACKed (or the cut before any ACK). */
-        long[] lag() {
-            long[] lag = new long[flows.length];
+        /** Per flow at one moment: the master's next LSN and what the replica last ACKed (the cut before any ACK). */
+        record LagSample(long[] nextLsn, long[] acked) {
+            long total() {
+                long t = 0;
+                for (int i = 0; i < nextLsn.length; i++) {
+                    t += Math.max(0, nextLsn[i] - acked[i]);
+                }
+                return t;
+            }
+        }
+
+        LagSample lag() {
+            long[] next = new long[flows.length];
+            long[] acked = new long[flows.length];
             for (int i = 0; i < flows.length; i++) {
                 long ack = session.flow(i).lastAck();
-                long applied = ack >= 0 ? ack : stableOffsets[i];
-                lag[i] = Math.max(0, nextLsn.get(i) - applied);
+                acked[i] = ack >= 0 ? ack : stableOffsets[i];
+                next[i] = nextLsn.get(i);
             }
-            return lag;
+            return new LagSample(next, acked);
         }
 
         boolean live() {

@@ -23,6 +23,8 @@ import java.util.Locale;
  * @param sampleEvery lag sampling period
  * @param statsFile key=value figures, rewritten at every event (null = none); the master listens
  *     on a free loopback port and writes it there as {@code port=}
+ * @param probeTarget HOST:PORT of the replica's target, read during the phases to tell how far
+ *     behind the master the target really is ({@link VisibilityProbe}); null = no probe
  */
 public record BenchMasterConfig(
         long keys,
@@ -36,7 +38,8 @@ public record BenchMasterConfig(
         List<Phase> phases,
         Duration lagWarmup,
         Duration sampleEvery,
-        Path statsFile) {
+        Path statsFile,
+        String probeTarget) {
 
     /** A constant rate of stable {@code SET}s for a while. */
     public record Phase(int ratePerSecond, Duration duration) {
@@ -51,7 +54,7 @@ public record BenchMasterConfig(
 
     public static BenchMasterConfig defaults() {
         return new BenchMasterConfig(1_000_000, 100, 42, 2, FlowStreamWriter.Compression.LZ4, true, 8192, Duration.ofSeconds(5),
-                List.of(), Duration.ofSeconds(15), Duration.ofMillis(250), null);
+                List.of(), Duration.ofSeconds(15), Duration.ofMillis(250), null, null);
     }
 
     /** The options of the main-code encoder; with native LZ4 it writes raw flushes that {@link NativeLz4Blobs} compresses. */
@@ -71,32 +74,32 @@ public record BenchMasterConfig(
 
     public BenchMasterConfig withKeys(long n) {
         return new BenchMasterConfig(n, valueBytes, seed, flows, compression, nativeLz4, flushBytes, stableDelay, phases, lagWarmup,
-                sampleEvery, statsFile);
+                sampleEvery, statsFile, probeTarget);
     }
 
     public BenchMasterConfig withFlows(int n) {
         return new BenchMasterConfig(keys, valueBytes, seed, n, compression, nativeLz4, flushBytes, stableDelay, phases, lagWarmup,
-                sampleEvery, statsFile);
+                sampleEvery, statsFile, probeTarget);
     }
 
     public BenchMasterConfig withCompression(FlowStreamWriter.Compression c) {
         return new BenchMasterConfig(keys, valueBytes, seed, flows, c, nativeLz4, flushBytes, stableDelay, phases, lagWarmup,
-                sampleEvery, statsFile);
+                sampleEvery, statsFile, probeTarget);
     }
 
     public BenchMasterConfig withNativeLz4(boolean on) {
         return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, on, flushBytes, stableDelay, phases, lagWarmup,
-                sampleEvery, statsFile);
+                sampleEvery, statsFile, probeTarget);
     }
 
     public BenchMasterConfig withPhases(Duration delay, List<Phase> p, Duration warmup) {
         return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, nativeLz4, flushBytes, delay, p, warmup,
-                sampleEvery, statsFile);
+                sampleEvery, statsFile, probeTarget);
     }
 
     /**
      * {@code --keys N --value-bytes B --seed S --flows F --compression lz4|none --lz4 native|java --flush-bytes B
-     * --stable-delay SEC --phases RATE:SEC[,RATE:SEC…] --lag-warmup SEC --sample-ms MS --stats FILE
+     * --stable-delay SEC --phases RATE:SEC[,RATE:SEC…] --lag-warmup SEC --sample-ms MS --stats FILE --probe-target HOST:PORT
      * }; unknown flags are an error naming the flag.
      */
     public static BenchMasterConfig parse(List<String> args) {
@@ -113,6 +116,7 @@ public record BenchMasterConfig(
         Duration warmup = c.lagWarmup;
         Duration sample = c.sampleEvery;
         Path stats = null;
+        String probe = null;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             if (i + 1 >= args.size()) {
@@ -142,6 +146,7 @@ public record BenchMasterConfig(
                 case "--lag-warmup" -> warmup = seconds(v);
                 case "--sample-ms" -> sample = Duration.ofMillis(Long.parseLong(v));
                 case "--stats" -> stats = Path.of(v);
+                case "--probe-target" -> probe = v;
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
@@ -152,7 +157,7 @@ public record BenchMasterConfig(
             throw new IllegalArgumentException("--compression: lz4 or none");
         }
         return new BenchMasterConfig(keys, valueBytes, seed, flows, compression, nativeLz4, flushBytes, delay, List.copyOf(phases),
-                warmup, sample, stats);
+                warmup, sample, stats, probe);
     }
 
     /** 200000, 200k, 1m, 10M. */

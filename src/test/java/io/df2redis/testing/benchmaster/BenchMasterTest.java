@@ -164,6 +164,18 @@ class BenchMasterTest {
         assertThat(new BenchData(7, 5, 3).value(123456, 7)).containsExactly("12345".getBytes(StandardCharsets.US_ASCII));
     }
 
+    @Test
+    void visibilityProbeFindsTheNewestVisibleWrite() {
+        for (long applied : new long[] {0, 1, 57, 999, 1000}) {
+            long expected = 1000 - applied;
+            assertThat(VisibilityProbe.invisibleWrites(1000, 5000, j -> j < applied)).as("%d of 1000 applied", applied)
+                    .isEqualTo(expected);
+        }
+        assertThat(VisibilityProbe.invisibleWrites(1000, 100, j -> j < 500)).as("beyond the window").isEqualTo(100);
+        assertThat(VisibilityProbe.invisibleWrites(0, 100, j -> false)).isZero();
+        assertThat(VisibilityProbe.generation(new BenchData(10, 100, 1).value(7, 42))).isEqualTo(42);
+    }
+
     /** Snapshot entries then stable SETs in stream order; every key must belong to this flow's shard. */
     private static void applyFlow(int flow, int flows, List<FlowEvent> events, Map<Bytes, byte[]> model) throws Exception {
         long expectLsn = -1;

@@ -20,11 +20,14 @@ import org.slf4j.LoggerFactory;
  * Client writes on the master during stable sync: each phase a constant rate of {@code SET}s (paced
  * every 0.2 ms against the phase's clock), while a sampler records the replication lag = master's
  * next LSN − the LSN the replica ACKed, summed over flows. Per phase: achieved rate, and median and
- * max lag over the phase after its warm-up. After the last phase: how long until the lag is 0.
+ * max lag over the phase after its warm-up (and, with a probe of the target, how many writes were
+ * not yet visible there). After the last phase: how long until the lag is 0.
  */
 final class StableWrites {
     private static final Logger LOG = LoggerFactory.getLogger(StableWrites.class);
     private static final long CATCH_UP_LIMIT_MS = 180_000;
+    /** The probe looks this many writes back at most. */
+    private static final long PROBE_WINDOW = 5_000_000;
 
     private final BenchEngine engine;
     private final Run run;
@@ -36,6 +39,8 @@ final class StableWrites {
     private volatile int phase = -1;
     /** Samples of the current phase after its warm-up: total lag over flows. */
     private final List<Long> samples = new ArrayList<>();
+    /** The same moments: writes not yet visible in the target (with a probe). */
+    private final List<Long> invisible = new ArrayList<>();
     private final Path csv;
 
     StableWrites(BenchEngine engine, Run run, BenchMasterConfig cfg, BenchStats stats) {
@@ -75,9 +80,9 @@ final class StableWrites {
             long end = System.currentTimeMillis();
             stats.put("writes_total", engine.writes());
             // Catch-up: how long until every write is ACKed.
-            while (!stopped && run.live() && sum(run.lag()) > 0) {
+            while (!stopped && run.live() && run.lag().total() > 0) {
                 if (System.currentTimeMillis() - end > CATCH_UP_LIMIT_MS) {
-                    stats.put("catchup_ms", "not within " + CATCH_UP_LIMIT_MS + " ms, lag " + sum(run.lag()));
+                    stats.put("catchup_ms", "not within " + CATCH_UP_LIMIT_MS + " ms, lag " + run.lag().total());
                     stats.put("done", 1);
                     return;
                 }
@@ -101,6 +106,7 @@ final class StableWrites {
         long waits = 0;
         synchronized (samples) {
             samples.clear();
+            invisible.clear();
             phase = p;
         }
         stats.put(key + "rate", ph.ratePerSecond());
@@ -128,8 +134,10 @@ final class StableWrites {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Long> s;
+        List<Long> inv;
         synchronized (samples) {
             s = new ArrayList<>(samples);
+            inv = new ArrayList<>(invisible);
             phase = -1;
         }
         stats.put(key + "writes", done);
@@ -146,24 +154,32 @@ final class StableWrites {
             stats.put(key + "lag_max_ms", Math.round(max * 1000.0 / ph.ratePerSecond()));
             LOG.info("phase {}: {} writes at {}/s, lag median {} max {} entries", p + 1, done, Math.round(done / seconds), median, max);
         }
+        if (!inv.isEmpty()) {
+            long[] a = inv.stream().mapToLong(Long::longValue).sorted().toArray();
+            stats.put(key + "visible_lag_median_ms", Math.round(a[a.length / 2] * 1000.0 / ph.ratePerSecond()));
+            stats.put(key + "visible_lag_max_ms", Math.round(a[a.length - 1] * 1000.0 / ph.ratePerSecond()));
+        }
         return run.live();
     }
 
     private void sampleLoop() {
         long t0 = System.nanoTime();
         try (PrintWriter out = csv == null ? null
-                : new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
+                : new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8));
+                VisibilityProbe probe = cfg.probeTarget() == null ? null : new VisibilityProbe(cfg.probeTarget(), engine.data())) {
             if (out != null) {
-                out.println("elapsed_ms,phase,writes,offsets,acks_or_cut,lag_total");
+                out.println("elapsed_ms,phase,writes,offsets,acks_or_cut,lag_total,invisible_writes");
             }
             long warmupNanos = cfg.lagWarmup().toNanos();
             long phaseStart = 0;
             int lastPhase = -2;
             while (!stopped && run.live()) {
                 long now = System.nanoTime();
-                long[] lag = run.lag();
-                long total = sum(lag);
+                Run.LagSample lag = run.lag();
+                long total = lag.total();
+                long writes = engine.writes();
                 int p = phase;
+                long notVisible = probe == null ? -1 : probe.invisibleWrites(writes, PROBE_WINDOW);
                 if (p != lastPhase) {
                     phaseStart = now;
                     lastPhase = p;
@@ -171,16 +187,14 @@ final class StableWrites {
                 synchronized (samples) {
                     if (p >= 0 && p < cfg.phases().size() && p == phase && now - phaseStart >= warmupNanos) {
                         samples.add(total);
+                        if (notVisible >= 0) {
+                            invisible.add(notVisible);
+                        }
                     }
                 }
                 if (out != null) {
-                    long[] offsets = engine.replicaOffsets();
-                    long[] acked = new long[lag.length];
-                    for (int i = 0; i < lag.length; i++) {
-                        acked[i] = offsets[i] - lag[i];
-                    }
-                    out.printf("%d,%d,%d,%s,%s,%d%n", (now - t0) / 1_000_000, p + 1, engine.writes(),
-                            join(offsets), join(acked), total);
+                    out.printf("%d,%d,%d,%s,%s,%d,%d%n", (now - t0) / 1_000_000, p + 1, writes,
+                            join(lag.nextLsn()), join(lag.acked()), total, notVisible);
                     out.flush();
                 }
                 Thread.sleep(cfg.sampleEvery().toMillis());
@@ -194,13 +208,5 @@ final class StableWrites {
 
     private static String join(long[] a) {
         return String.join(" ", Arrays.stream(a).mapToObj(Long::toString).toList());
-    }
-
-    static long sum(long[] a) {
-        long s = 0;
-        for (long v : a) {
-            s += v;
-        }
-        return s;
     }
 }
