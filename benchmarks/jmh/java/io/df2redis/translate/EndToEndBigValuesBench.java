@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import io.df2redis.dragonfly.event.FlowEvent;
 import io.df2redis.dragonfly.stream.FlowStreamParser;
 import io.df2redis.dragonfly.stream.ParserConfig;
@@ -44,14 +47,14 @@ public class EndToEndBigValuesBench {
     @Param({"AUTO", "RESTORE", "NATIVE"})
     public String mode;
 
-    private LocalRedis redis;
+    private RedisServerProcess redis;
     private Recording rec;
     private final List<byte[]> flows = new ArrayList<>();
     private TranslateConfig config;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        redis = LocalRedis.standalone();
+        redis = RedisServerProcess.builder().start();
         rec = Recordings.get("big-values");
         for (int i = 0; i < rec.flowCount(); i++) {
             flows.add(rec.flowBytes(i));
@@ -95,7 +98,7 @@ public class EndToEndBigValuesBench {
 
     @TearDown(Level.Iteration)
     public void clear() {
-        try (Jedis j = redis.jedis()) {
+        try (Jedis j = TestRedis.jedis(redis)) {
             long keys = j.dbSize();
             if (keys < 5000) {
                 throw new IllegalStateException("the replay left " + keys + " keys, expected 5009");

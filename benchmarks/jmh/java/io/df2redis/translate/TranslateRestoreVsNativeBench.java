@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import io.df2redis.dragonfly.event.FlowEvent.SnapshotObject;
 import io.df2redis.dragonfly.event.RdbValue;
 import io.df2redis.dragonfly.rdb.DumpPayload;
@@ -47,16 +50,16 @@ public class TranslateRestoreVsNativeBench {
     @Param({"RESTORE", "NATIVE"})
     public String mode;
 
-    private LocalRedis redis;
+    private RedisServerProcess redis;
     private PipelinedTargetIo io;
     private ObjectTranslator translator;
     private final List<SnapshotObject> objects = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        redis = LocalRedis.standalone();
+        redis = RedisServerProcess.builder().start();
         RdbValue sample;
-        try (Jedis j = redis.jedis()) {
+        try (Jedis j = TestRedis.jedis(redis)) {
             create(j, "sample");
             byte[] dump = j.dump("sample".getBytes(StandardCharsets.UTF_8));
             sample = DumpPayload.parse(dump, TypeTable.REDIS).value();

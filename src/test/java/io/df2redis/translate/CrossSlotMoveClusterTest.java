@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.df2redis.redis.Slots;
@@ -28,12 +31,12 @@ import redis.clients.jedis.Jedis;
  */
 @Timeout(300)
 class CrossSlotMoveClusterTest {
-    static LocalRedis.Cluster cluster;
+    static RedisClusterProcesses cluster;
     static final String[] KEYS = {"a", "b", "c", "d", "e", "f"};
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalRedis.Cluster.start();
+        cluster = RedisClusterProcesses.start();
         Set<Integer> slots = new HashSet<>();
         for (String k : KEYS) {
             slots.add(Slots.slot(b(k)));
@@ -50,8 +53,8 @@ class CrossSlotMoveClusterTest {
 
     @BeforeEach
     void clean() {
-        for (LocalRedis n : cluster.nodes) {
-            try (Jedis j = n.jedis()) {
+        for (RedisServerProcess n : cluster.nodes()) {
+            try (Jedis j = TestRedis.jedis(n)) {
                 if (j.info("replication").contains("role:master")) {
                     j.flushAll();
                 }
@@ -66,7 +69,7 @@ class CrossSlotMoveClusterTest {
     /** One sink instance: its slots' input channel, its applier, its own connections. */
     final class Sink {
         final ArrayDeque<Object[]> input = new ArrayDeque<>();
-        JedisTargetIo io = JedisTargetIo.cluster(cluster.seed().host(), cluster.seed().port());
+        JedisTargetIo io = JedisTargetIo.cluster(cluster.nodes().get(0).host(), cluster.nodes().get(0).port());
         final TranslationCounters counters = new TranslationCounters();
         SlotApplier applier = newApplier();
         long checkpoint;
@@ -89,7 +92,7 @@ class CrossSlotMoveClusterTest {
             io.drain();
             byte[] state = applier.snapshotState(++checkpoint);
             io.close();
-            io = JedisTargetIo.cluster(cluster.seed().host(), cluster.seed().port());
+            io = JedisTargetIo.cluster(cluster.nodes().get(0).host(), cluster.nodes().get(0).port());
             applier = newApplier();
             applier.restoreState(state);
         }
@@ -220,8 +223,8 @@ class CrossSlotMoveClusterTest {
             s.applier.checkpointComplete(s.checkpoint);
             s.io.drain();
         }
-        for (LocalRedis n : cluster.nodes) {
-            try (Jedis j = n.jedis()) {
+        for (RedisServerProcess n : cluster.nodes()) {
+            try (Jedis j = TestRedis.jedis(n)) {
                 if (j.info("replication").contains("role:master")) {
                     assertThat(j.keys("__df2redis:*")).as("internal keys on %d", n.port()).isEmpty();
                 }
@@ -231,7 +234,7 @@ class CrossSlotMoveClusterTest {
 
     static Jedis nodeOf(String key) {
         int slot = Slots.slot(b(key));
-        try (Jedis seed = cluster.seed().jedis()) {
+        try (Jedis seed = TestRedis.jedis(cluster.nodes().get(0))) {
             for (Object o : (List<?>) seed.sendCommand(() -> b("CLUSTER"), b("SLOTS"))) {
                 List<?> r = (List<?>) o;
                 if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {

@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -18,13 +21,13 @@ import redis.clients.jedis.Jedis;
  */
 @Timeout(120)
 class FloatIncrementRedisTest {
-    static LocalRedis redis;
+    static RedisServerProcess redis;
     Harness h;
     Jedis j;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = LocalRedis.standalone();
+        redis = RedisServerProcess.builder().start();
     }
 
     @AfterAll
@@ -38,7 +41,7 @@ class FloatIncrementRedisTest {
     void setUp() {
         h = new Harness(TranslateConfig.builder().build(), TargetProfile.redis70(false),
                 JedisTargetIo.standalone(redis.host(), redis.port()));
-        j = redis.jedis();
+        j = TestRedis.jedis(redis);
         j.flushAll();
     }
 

@@ -19,7 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * before a flush, so tests can decide when each applier's writes land. Error replies of submitted
  * commands fail the test at once (a writer would report them too).
  */
-final class JedisTargetIo implements TargetIo, AutoCloseable {
+final class JedisTargetIo implements TestTargetIo {
     private final boolean cluster;
     private final Map<String, Jedis> nodes = new HashMap<>();
     private final String[] slotOwner = new String[16384];
@@ -60,7 +60,8 @@ final class JedisTargetIo implements TargetIo, AutoCloseable {
     }
 
     /** Sends every buffered command, in order. */
-    void drain() {
+    @Override
+    public void drain() {
         while (!buffered.isEmpty()) {
             RedisCommand c = buffered.poll();
             RespReply r = send(c);

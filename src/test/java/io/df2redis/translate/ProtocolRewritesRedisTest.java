@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,14 +27,14 @@ import redis.clients.jedis.resps.StreamGroupInfo;
  */
 @Timeout(120)
 class ProtocolRewritesRedisTest {
-    static LocalRedis redis;
+    static RedisServerProcess redis;
     Harness h;
     Jedis j;
     long now;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = LocalRedis.standalone();
+        redis = RedisServerProcess.builder().start();
     }
 
     @AfterAll
@@ -53,7 +56,7 @@ class ProtocolRewritesRedisTest {
                 .policy(DfFamily.TOPK, DfTypePolicy.SKIP)
                 .policy(DfFamily.CUCKOO, DfTypePolicy.SKIP)
                 .dropUnsupportedMemberTtls(true).build());
-        j = redis.jedis();
+        j = TestRedis.jedis(redis);
         j.flushAll();
     }
 

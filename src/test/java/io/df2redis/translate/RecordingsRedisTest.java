@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.df2redis.dragonfly.stream.ParserConfig;
@@ -20,8 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
 
 /**
- * Every recording of {@code ../shared/testdata/dragonfly}, parsed, translated and written into a
- * real redis-server 7.0 — standalone (dbs kept) and a 6-node cluster (every source db mapped to db
+ * Every recording of {@code ../shared/testdata/dragonfly}, parsed ({@code FlowStreamParser}),
+ * translated ({@code JournalSplitter} + {@code SlotApplier}) and written by the project's {@code
+ * RedisWriter} into a real redis-server 7.0 — standalone (dbs kept) and a 6-node cluster (every source db mapped to db
  * 0, merge allowed: the recordings' dbs hold distinct keys) — ends equal to its dataset file under
  * the README's comparison rules. The only keys left out are the Dragonfly-only types Redis 7.0
  * cannot hold ({@link #SKIPPED_TYPES}); field/member TTLs are not compared because Redis 7.0 has
@@ -32,13 +36,13 @@ class RecordingsRedisTest {
     /** RedisJSON, RedisBloom (Bloom, Cuckoo), count-min sketch, top-k: no module on the target. */
     static final String[] SKIPPED_TYPES = {"ReJSON-RL", "MBbloom--", "MBbloomCF", "CMSk-TYPE", "TopK-TYPE"};
 
-    static LocalRedis standalone;
-    static LocalRedis.Cluster cluster;
+    static RedisServerProcess standalone;
+    static RedisClusterProcesses cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        standalone = LocalRedis.standalone();
-        cluster = LocalRedis.Cluster.start();
+        standalone = RedisServerProcess.builder().start();
+        cluster = RedisClusterProcesses.start();
     }
 
     @AfterAll
@@ -71,14 +75,20 @@ class RecordingsRedisTest {
 
     /** A target, emptied, with its dump and the matching comparison rules. */
     record Target(boolean cluster, TargetProfile profile) {
-        JedisTargetIo io() {
-            LocalRedis n = cluster ? RecordingsRedisTest.cluster.seed() : standalone;
-            return cluster ? JedisTargetIo.cluster(n.host(), n.port()) : JedisTargetIo.standalone(n.host(), n.port());
+        /** The project's writer on this target (with a plain connection for the cross-slot reads). */
+        TestTargetIo io() {
+            try {
+                RedisServerProcess n = cluster ? RecordingsRedisTest.cluster.nodes().get(0) : standalone;
+                String url = cluster ? RecordingsRedisTest.cluster.url() : standalone.url();
+                return WriterTargetIo.open(url, n.host(), n.port(), cluster);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         void clear() {
-            for (LocalRedis n : cluster ? RecordingsRedisTest.cluster.nodes : List.of(standalone)) {
-                try (Jedis j = n.jedis()) {
+            for (RedisServerProcess n : cluster ? RecordingsRedisTest.cluster.nodes() : List.of(standalone)) {
+                try (Jedis j = TestRedis.jedis(n)) {
                     if (j.info("replication").contains("role:master")) {
                         j.flushAll();
                     }
@@ -87,7 +97,7 @@ class RecordingsRedisTest {
         }
 
         Dataset dump() {
-            LocalRedis n = cluster ? RecordingsRedisTest.cluster.seed() : standalone;
+            RedisServerProcess n = cluster ? RecordingsRedisTest.cluster.nodes().get(0) : standalone;
             return cluster ? RedisDataset.dumpCluster(n.host(), n.port()) : RedisDataset.dumpStandalone(n.host(), n.port());
         }
 
@@ -117,7 +127,7 @@ class RecordingsRedisTest {
         return Stream.of(new Target(false, TargetProfile.redis70(false)), new Target(true, TargetProfile.redis70(true)));
     }
 
-    RecordingReplay replay(Recording rec, Target t, JedisTargetIo io) {
+    RecordingReplay replay(Recording rec, Target t, TestTargetIo io) {
         return new RecordingReplay(rec, config(t.cluster()), t.profile(), io, () -> rec.meta().startedAtUnixMs(),
                 new TranslationCounters(), ParserConfig.defaults());
     }
@@ -163,7 +173,7 @@ class RecordingsRedisTest {
         }
     }
 
-    private JedisTargetIo tIo;
+    private TestTargetIo tIo;
 
     void endsEqual(String name, Target t) {
         endsEqual(name, t, rec -> replay(rec, t, tIo));
@@ -172,7 +182,7 @@ class RecordingsRedisTest {
     void endsEqual(String name, Target t, java.util.function.Function<Recording, RecordingReplay> replays) {
         Recording rec = Recordings.get(name);
         t.clear();
-        try (JedisTargetIo io = t.io()) {
+        try (TestTargetIo io = t.io()) {
             tIo = io;
             RecordingReplay r = replays.apply(rec);
             r.applyAll();
@@ -190,7 +200,7 @@ class RecordingsRedisTest {
         targets().forEach(t -> {
             Recording rec = Recordings.get("journal-rewrites");
             t.clear();
-            try (JedisTargetIo io = t.io()) {
+            try (TestTargetIo io = t.io()) {
                 RecordingReplay r = replay(rec, t, io);
                 assertThat(r.applyUntilGlobal()).isTrue();
                 io.drain();
@@ -209,7 +219,7 @@ class RecordingsRedisTest {
     void partialSyncSessionTwoOnTopOfSessionOne() {
         targets().forEach(t -> {
             t.clear();
-            try (JedisTargetIo io = t.io()) {
+            try (TestTargetIo io = t.io()) {
                 Recording s1 = Recordings.get("partial-sync/session-1");
                 replay(s1, t, io).applyAll();
                 io.drain();

@@ -1,5 +1,8 @@
 package io.df2redis.translate;
 
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +32,7 @@ import redis.clients.jedis.Jedis;
  */
 @Timeout(120)
 class SlotApplierRedisTest {
-    static LocalRedis redis;
+    static RedisServerProcess redis;
     Jedis j;
     final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
     final List<SkipReport> reports = new ArrayList<>();
@@ -38,7 +41,7 @@ class SlotApplierRedisTest {
 
     @BeforeAll
     static void start() throws Exception {
-        redis = LocalRedis.standalone();
+        redis = RedisServerProcess.builder().start();
     }
 
     @AfterAll
@@ -50,7 +53,7 @@ class SlotApplierRedisTest {
 
     @BeforeEach
     void setUp() {
-        j = redis.jedis();
+        j = TestRedis.jedis(redis);
         j.flushAll();
     }
 
