@@ -17,6 +17,7 @@ public final class RespReader {
     /** Redis's own default {@code proto-max-bulk-len}. */
     public static final int DEFAULT_MAX_BULK = 512 * 1024 * 1024;
     private static final int MAX_ARRAY = 64 * 1024 * 1024;
+    private static final RespReply.SimpleString OK = new RespReply.SimpleString("OK");
 
     private final InputStream in;
     private final int maxBulk;
@@ -40,6 +41,12 @@ public final class RespReader {
         int type = readByte();
         switch (type) {
             case '+':
+                // "+OK" is most replies a writer reads: one shared instance, no line scan, no allocation.
+                if (lim - pos >= 4 && buf[pos] == 'O' && buf[pos + 1] == 'K' && buf[pos + 2] == '\r' && buf[pos + 3] == '\n') {
+                    pos += 4;
+                    consumed += 4;
+                    return OK;
+                }
                 return new RespReply.SimpleString(readLine());
             case '-':
                 return new RespReply.Error(readLine());

@@ -20,6 +20,26 @@ class RespWriterTest {
     }
 
     @Test
+    void okRepliesAreReadWithTheRightOffsetsWhateverTheBuffering() throws Exception {
+        byte[] wire = "+OK\r\n+OKAY\r\n+OK\r\n:5\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int bufferSize : new int[] {1, 3, 256}) {
+            // A stream that hands out one byte at a time splits "+OK\r\n" across reads.
+            java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(wire)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    return super.read(b, off, Math.min(len, 1));
+                }
+            };
+            RespReader r = new RespReader(bufferSize == 256 ? new ByteArrayInputStream(wire) : trickle, bufferSize, 1024);
+            assertThat(r.read()).isEqualTo(new RespReply.SimpleString("OK"));
+            assertThat(r.read()).isEqualTo(new RespReply.SimpleString("OKAY"));
+            assertThat(r.read().asText()).isEqualTo("OK");
+            assertThat(r.read().asLong()).isEqualTo(5);
+            assertThat(r.consumed()).isEqualTo(wire.length);
+        }
+    }
+
+    @Test
     void bulkHeaderAndRawMakeTheSameBytesAsBulk() throws Exception {
         byte[] payload = "hello world".getBytes(StandardCharsets.US_ASCII);
         byte[] whole = new RespWriter().arrayHeader(1).bulk(payload).toByteArray();
