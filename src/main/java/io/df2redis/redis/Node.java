@@ -1,7 +1,7 @@
 package io.df2redis.redis;
 
-import java.util.Collection;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A node the writer talks to, and its pipelined connections: per database, {@code n} of them; a
@@ -10,9 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * a refused one (BUSY, LOADING) would let the commands behind it run in the wrong database.
  */
 final class Node {
+    private static final PipelinedConnection[][] NONE = new PipelinedConnection[0][];
+
     final NodeAddress address;
     private final int perDatabase;
-    private final ConcurrentHashMap<Integer, PipelinedConnection> connections = new ConcurrentHashMap<>();
+    /** [db][index]; replaced as a whole when a connection is added (rare), read without locks. */
+    private volatile PipelinedConnection[][] connections = NONE;
     /** run_id of the process behind the last connection (null if INFO is not allowed). */
     volatile String runId;
     /** After a failed connect, no new attempt before this time (System.nanoTime). */
@@ -29,15 +32,29 @@ final class Node {
     }
 
     PipelinedConnection get(int db, int index) {
-        return connections.get(db * perDatabase + index);
+        PipelinedConnection[][] c = connections;
+        return db < c.length && c[db] != null ? c[db][index] : null;
     }
 
-    void put(int db, int index, PipelinedConnection c) {
-        connections.put(db * perDatabase + index, c);
+    synchronized void put(int db, int index, PipelinedConnection conn) {
+        PipelinedConnection[][] c = java.util.Arrays.copyOf(connections, Math.max(connections.length, db + 1));
+        c[db] = c[db] == null ? new PipelinedConnection[perDatabase] : c[db].clone();
+        c[db][index] = conn;
+        connections = c;
     }
 
-    Collection<PipelinedConnection> all() {
-        return connections.values();
+    List<PipelinedConnection> all() {
+        List<PipelinedConnection> out = new ArrayList<>();
+        for (PipelinedConnection[] perDb : connections) {
+            if (perDb != null) {
+                for (PipelinedConnection c : perDb) {
+                    if (c != null) {
+                        out.add(c);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Override

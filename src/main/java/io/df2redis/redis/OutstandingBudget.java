@@ -1,18 +1,33 @@
 package io.df2redis.redis;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * Back-pressure: counts commands (and bytes) submitted and not yet finished (acknowledged or
  * reported failed). {@link #acquire} blocks the submitting thread at the limits; {@link #awaitEmpty}
- * is the heart of flush.
+ * is the heart of flush. Both counts live in one atomic word (commands in the high 23 bits, bytes
+ * in the low 40), so the path that does not wait takes no lock.
  */
 final class OutstandingBudget {
+    private static final int BYTE_BITS = 40;
+    private static final long BYTE_MASK = (1L << BYTE_BITS) - 1;
+    static final int MAX_COMMANDS = (1 << 22) - 1;
+    static final long MAX_BYTES = BYTE_MASK / 2;
+
     private final int maxCommands;
     private final long maxBytes;
-    private int commands;
-    private long bytes;
-    private boolean closed;
+    private final AtomicLong state = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile int waiters;
+    private volatile boolean closed;
 
     OutstandingBudget(int maxCommands, long maxBytes) {
+        if (maxCommands > MAX_COMMANDS || maxBytes > MAX_BYTES) {
+            throw new IllegalArgumentException("outstanding limits too large: at most " + MAX_COMMANDS + " commands and " + MAX_BYTES + " bytes");
+        }
         this.maxCommands = maxCommands;
         this.maxBytes = maxBytes;
     }
@@ -22,38 +37,88 @@ final class OutstandingBudget {
         return Math.min(weight, maxBytes);
     }
 
-    synchronized void acquire(long charge) throws InterruptedException {
-        while (!closed && (commands >= maxCommands || (commands > 0 && bytes + charge > maxBytes))) {
-            wait();
+    private boolean tryAcquire(long charge) {
+        while (true) {
+            long s = state.get();
+            long commands = s >>> BYTE_BITS;
+            long bytes = s & BYTE_MASK;
+            if (commands >= maxCommands || (commands > 0 && bytes + charge > maxBytes)) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + (1L << BYTE_BITS) + charge)) {
+                return true;
+            }
         }
-        checkOpen();
-        commands++;
-        bytes += charge;
     }
 
-    synchronized void release(int n, long charges) {
+    void acquire(long charge) throws InterruptedException {
+        checkOpen();
+        if (tryAcquire(charge)) {
+            return;
+        }
+        lock.lock();
+        try {
+            waiters++;
+            try {
+                while (!tryAcquire(charge)) {
+                    checkOpen();
+                    changed.await();
+                }
+            } finally {
+                waiters--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void release(int n, long charges) {
         if (n == 0) {
             return;
         }
-        commands -= n;
-        bytes -= charges;
-        notifyAll();
-    }
-
-    synchronized void awaitEmpty() throws InterruptedException {
-        while (!closed && commands > 0) {
-            wait();
+        state.addAndGet(-(((long) n << BYTE_BITS) + charges));
+        if (waiters > 0) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
-        checkOpen();
     }
 
-    synchronized int outstanding() {
-        return commands;
+    void awaitEmpty() throws InterruptedException {
+        if (state.get() == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            waiters++;
+            try {
+                while (state.get() >>> BYTE_BITS != 0) {
+                    checkOpen();
+                    changed.await();
+                }
+            } finally {
+                waiters--;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void close() {
+    int outstanding() {
+        return (int) (state.get() >>> BYTE_BITS);
+    }
+
+    void close() {
         closed = true;
-        notifyAll();
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void checkOpen() {

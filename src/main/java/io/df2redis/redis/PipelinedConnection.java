@@ -30,6 +30,7 @@ final class PipelinedConnection {
     /** Arguments at least this large are written straight from their array, not copied into the batch buffer. */
     private static final int DIRECT_WRITE_BYTES = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final long COALESCE_NANOS = 200_000;
 
     final Node node;
     final int db;
@@ -44,7 +45,10 @@ final class PipelinedConnection {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
-    private boolean writerWaiting;
+    /** The sending thread waits for a first command (nothing queued). */
+    private boolean senderIdle;
+    /** The sending thread waits briefly for a fuller batch (some queued, batches in flight). */
+    private boolean senderCoalescing;
     private volatile boolean dead;
     private final AtomicBoolean drained = new AtomicBoolean();
     private volatile boolean shutdown;
@@ -98,7 +102,8 @@ final class PipelinedConnection {
                 return false;
             }
             queue.add(entry);
-            if (writerWaiting) {
+            // Wake the sender for the first command, or once a coalescing batch is full: not for every command.
+            if (senderIdle || (senderCoalescing && queue.size() >= maxBatchCommands)) {
                 notEmpty.signal();
             }
             return true;
@@ -152,9 +157,16 @@ final class PipelinedConnection {
                 lock.lock();
                 try {
                     while (queue.isEmpty() && !dead) {
-                        writerWaiting = true;
+                        senderIdle = true;
                         notEmpty.await();
-                        writerWaiting = false;
+                        senderIdle = false;
+                    }
+                    if (!dead && queue.size() < maxBatchCommands / 4 && !inFlight.isEmpty()) {
+                        // Replies are pending anyway: a few more microseconds make a fuller batch, fewer
+                        // writes and fewer wake-ups on both sides.
+                        senderCoalescing = true;
+                        notEmpty.awaitNanos(COALESCE_NANOS);
+                        senderCoalescing = false;
                     }
                     if (dead) {
                         return;

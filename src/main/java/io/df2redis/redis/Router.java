@@ -37,7 +37,7 @@ final class Router {
     private final int connectionsPerNode;
     private final boolean cluster;
     private final WriterMetrics metrics;
-    private final AtomicReferenceArray<NodeAddress> owners = new AtomicReferenceArray<>(Slots.COUNT);
+    private final AtomicReferenceArray<Node> owners = new AtomicReferenceArray<>(Slots.COUNT);
     private final ConcurrentHashMap<NodeAddress, Node> nodes = new ConcurrentHashMap<>();
     private volatile Set<NodeAddress> primaries = Set.of();
     private volatile ConnectionFactory factory;
@@ -51,8 +51,9 @@ final class Router {
         this.cluster = cluster;
         this.metrics = metrics;
         if (!cluster) {
+            Node only = node(target.seed());
             for (int s = 0; s < Slots.COUNT; s++) {
-                owners.set(s, target.seed());
+                owners.set(s, only);
             }
             primaries = Set.of(target.seed());
         }
@@ -68,7 +69,22 @@ final class Router {
     }
 
     NodeAddress owner(int slot) {
-        return owners.get(slot);
+        Node n = owners.get(slot);
+        return n == null ? null : n.address;
+    }
+
+    private Node node(NodeAddress a) {
+        return nodes.computeIfAbsent(a, x -> new Node(x, connectionsPerNode));
+    }
+
+    /** The open connection for {@code (db, slot)} on the slot's current owner; never blocks. */
+    PipelinedConnection ownerConnectionIfLive(int slot, int db) {
+        Node n = owners.get(slot);
+        if (n == null) {
+            return null;
+        }
+        PipelinedConnection c = n.get(db, n.indexOf(slot));
+        return c != null && c.live() ? c : null;
     }
 
     Set<NodeAddress> primaries() {
@@ -94,7 +110,7 @@ final class Router {
 
     /** The connection for {@code (db, slot)} on {@code address}, connecting if needed (blocking; recovery thread). */
     PipelinedConnection connect(NodeAddress address, int slot, int db) throws IOException {
-        Node n = nodes.computeIfAbsent(address, a -> new Node(a, connectionsPerNode));
+        Node n = node(address);
         int index = n.indexOf(slot);
         synchronized (n) {
             PipelinedConnection c = n.get(db, index);
@@ -161,7 +177,7 @@ final class Router {
     }
 
     void noteMoved(int slot, NodeAddress to) {
-        owners.set(slot, to);
+        owners.set(slot, node(to));
     }
 
     /**
@@ -236,8 +252,8 @@ final class Router {
             } else {
                 ps.add(a);
             }
-            NodeAddress old = owners.getAndSet(s, a);
-            if (old == null ? a != null : !old.equals(a)) {
+            Node old = owners.getAndSet(s, a == null ? null : node(a));
+            if (old == null ? a != null : !old.address.equals(a)) {
                 changed++;
             }
         }

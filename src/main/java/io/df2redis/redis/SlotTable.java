@@ -46,6 +46,8 @@ final class SlotTable {
     /** A node (null: the slot's owner) and a database. */
     private record Route(NodeAddress address, int db) {}
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<SlotState> OUTSTANDING =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(SlotState.class, "outstanding");
     private static final Comparator<Pending> BY_SEQ = Comparator.comparingLong(p -> p.seq);
 
     /** What the table needs from the writer around it. */
@@ -89,8 +91,11 @@ final class SlotTable {
         final int slot;
         /** Per database, the connection new commands of this slot go to while it is not held. */
         private PipelinedConnection[] byDb = NO_CONNECTIONS;
-        /** Submitted, not yet acknowledged or failed (parked ones included). */
-        int outstanding;
+        /**
+         * Submitted, not yet acknowledged or failed (parked ones included). Changed under the lock,
+         * except by the receiving threads' acknowledgements while the slot is not held (see onReply).
+         */
+        volatile int outstanding;
         long nextSeq;
         /** Non-null while held. */
         ArrayList<Pending> parked;
@@ -163,7 +168,7 @@ final class SlotTable {
         SlotState s = states[p.slot()];
         synchronized (s) {
             p.seq = s.nextSeq++;
-            s.outstanding++;
+            OUTSTANDING.incrementAndGet(s);
             if (s.parked != null) {
                 s.parked.add(p);
                 p.firstFailureNanos = System.nanoTime();
@@ -176,7 +181,7 @@ final class SlotTable {
             }
             PipelinedConnection c = s.binding(db);
             if (c == null) {
-                c = router.connectionIfLive(router.owner(p.slot()), p.slot(), db);
+                c = router.ownerConnectionIfLive(p.slot(), db);
                 s.bind(db, c);
             }
             if (c == null || !c.enqueue(p)) {
@@ -214,7 +219,7 @@ final class SlotTable {
             ReplyKind kind = ReplyKind.of(e);
             if (kind == ReplyKind.REFUSED) {
                 synchronized (s) {
-                    s.outstanding--;
+                    OUTSTANDING.decrementAndGet(s);
                     maybeScheduleRelease(s);
                 }
                 host.commandFailed(p, CommandFailure.Reason.REFUSED, e.message(), c.node.address);
@@ -268,6 +273,19 @@ final class SlotTable {
             }
             return RESENDING;
         }
+        if (!s.held) {
+            // The common case, without the lock. A replay mark for this connection could only come from an
+            // earlier reply on it, handled by this same thread, so "not held" is certain for that purpose.
+            // A hold starting concurrently sets held before reading outstanding, and this thread decrements
+            // before reading held again: one of the two sees the other, so no release is missed.
+            OUTSTANDING.decrementAndGet(s);
+            if (s.held) {
+                synchronized (s) {
+                    maybeScheduleRelease(s);
+                }
+            }
+            return DONE_OK;
+        }
         synchronized (s) {
             if (s.parked != null && s.mustReplay(p)) {
                 // Applied after an earlier command of its slot failed: send it again after that one.
@@ -275,7 +293,7 @@ final class SlotTable {
                 parkLocked(s, p, 0);
                 return RESENDING;
             }
-            s.outstanding--;
+            OUTSTANDING.decrementAndGet(s);
             maybeScheduleRelease(s);
         }
         return DONE_OK;
@@ -415,7 +433,7 @@ final class SlotTable {
                                     s.slot, s.outstanding, parked.size(), s.flags, s.releaseFailures, p.lastError);
                         }
                         failedNow.add(p);
-                        s.outstanding--;
+                        OUTSTANDING.decrementAndGet(s);
                         continue;
                     }
                     int db = p.command.db();
