@@ -19,6 +19,8 @@ final class Pending {
     NodeAddress askTarget;
     /** Send ASKING right before it (an ASK resend). */
     boolean asking;
+    /** Released alone, ahead of its held slot, to find out whether the node accepts writes again. */
+    boolean probe;
     /** Last transient error reply, or the connection problem. */
     String lastError;
     boolean lastErrorWasConnection;

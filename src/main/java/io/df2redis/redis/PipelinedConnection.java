@@ -185,7 +185,7 @@ final class PipelinedConnection {
                     Object e = taken[i];
                     taken[i] = null;
                     if (e instanceof Pending p) {
-                        if (slots.isHeld(p.slot()) && slots.divert(p)) {
+                        if (!p.probe && slots.isHeld(p.slot()) && slots.divert(p)) {
                             continue; // its slot is being re-routed: it waits behind the commands that failed
                         }
                         if (p.asking) {

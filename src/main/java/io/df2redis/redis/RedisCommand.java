@@ -8,7 +8,10 @@ package io.df2redis.redis;
  * @param slot Redis Cluster hash slot of {@code key} ({@link Slots#slot(byte[])}), also used on a
  *     standalone target to keep per-key order on one connection
  * @param key the key the command writes, named in error reports
- * @param args command name first
+ * @param args command name first. Commands that change the connection's state (SELECT, MULTI/EXEC,
+ *     WATCH, AUTH, CLIENT…) are refused by the writer: databases come from {@code db}, and a
+ *     transaction cannot be pipelined through redirections. Blocking commands (BLPOP…) would stall
+ *     the connection's pipeline and must not be sent.
  */
 public record RedisCommand(int db, int slot, byte[] key, byte[][] args) {
 

@@ -197,6 +197,10 @@ public final class RedisWriter implements AutoCloseable {
         if (c.key() == null || c.args() == null || c.args().length == 0) {
             throw new IllegalArgumentException("a command needs a key and a name: " + c);
         }
+        if (changesConnectionState(c.args()[0])) {
+            throw new IllegalArgumentException(c.name() + " changes the connection's state (database, transaction, login…), "
+                    + "which the writer manages itself: not accepted as a command (key '" + text(c.key()) + "')");
+        }
         if (c.slot() != Slots.slot(c.key())) {
             throw new IllegalArgumentException("slot " + c.slot() + " is not the slot of key '" + text(c.key()) + "' (" + Slots.slot(c.key()) + ")");
         }
@@ -467,6 +471,35 @@ public final class RedisWriter implements AutoCloseable {
             }
         }
         recovery.schedule(this::watchSuspects, 250, TimeUnit.MILLISECONDS);
+    }
+
+    private static final byte[][] CONNECTION_STATE_COMMANDS = {
+        b("SELECT"), b("MULTI"), b("EXEC"), b("DISCARD"), b("WATCH"), b("UNWATCH"), b("AUTH"), b("HELLO"),
+        b("RESET"), b("QUIT"), b("ASKING"), b("READONLY"), b("READWRITE"), b("CLIENT"), b("SWAPDB")
+    };
+
+    /** SELECT, MULTI/EXEC, AUTH… would break the connection's database or the reply matching. */
+    static boolean changesConnectionState(byte[] name) {
+        if (name.length < 4 || name.length > 9) {
+            return false;
+        }
+        outer:
+        for (byte[] f : CONNECTION_STATE_COMMANDS) {
+            if (f.length != name.length) {
+                continue;
+            }
+            for (int i = 0; i < f.length; i++) {
+                if ((name[i] & 0xDF) != f[i]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String text(byte[] key) {

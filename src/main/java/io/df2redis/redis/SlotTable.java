@@ -425,6 +425,14 @@ final class SlotTable {
             long now = System.nanoTime();
             boolean blocked = false;
             s.clearBindings();
+            // Everything sent before this release has answered (outstanding == parked): replay marks are spent.
+            s.replayOn = NO_CONNECTIONS;
+            s.replayAfter = NO_POSITIONS;
+            // After a transient error (LOADING, BUSY, CLUSTERDOWN…) the node would refuse the whole backlog
+            // again: send only the oldest command as a probe; the rest follows once it got through.
+            boolean probe = (s.flags & BACKOFF) != 0;
+            s.flags &= ~BACKOFF;
+            int sent = 0;
             for (Pending p : parked) {
                 if (!blocked) {
                     if (now - p.firstFailureNanos > retryTimeoutNanos) {
@@ -439,15 +447,22 @@ final class SlotTable {
                     int db = p.command.db();
                     NodeAddress to = p.askTarget != null && !p.askTarget.equals(owner) ? p.askTarget : owner;
                     PipelinedConnection c = to == null ? null : conns.get(new Route(to, db));
-                    if (c != null) {
+                    if (c != null && !(probe && sent > 0)) {
                         p.asking = to != owner;
+                        p.probe = probe; // sent although its slot stays held
                         if (c.enqueue(p)) {
+                            sent++;
                             p.askTarget = null;
                             if (!p.asking) {
                                 s.bind(db, c);
                             }
                             continue;
                         }
+                    }
+                    if (probe && sent > 0) {
+                        blocked = true; // the probe is out: the rest waits for its answer
+                        keep.add(p);
+                        continue;
                     }
                     // Everything behind this one waits too, or it would overtake it.
                     blocked = true;
@@ -462,9 +477,9 @@ final class SlotTable {
                 s.parked = null;
                 s.held = false;
                 s.flags = 0;
-                s.replayOn = NO_CONNECTIONS;
-                s.replayAfter = NO_POSITIONS;
                 s.releaseFailures = 0;
+            } else if (probe && sent > 0) {
+                s.parked = keep; // released in full when the probe is answered (or backed off again if refused)
             } else {
                 s.parked = keep;
                 s.releaseFailures++;

@@ -74,6 +74,10 @@ class BadReplyWriterTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("db 7").hasMessageContaining("'k'");
             assertThatThrownBy(() -> writer.submit(new RedisCommand(0, 1, b("k"), new byte[][] {b("SET"), b("k"), b("v")})))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slot 1");
+            assertThatThrownBy(() -> writer.submit(cmd(0, "k", "select", "3")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connection's state");
+            assertThatThrownBy(() -> writer.submit(cmd(0, "k", "MULTI")))
+                    .isInstanceOf(IllegalArgumentException.class);
             writer.submit(cmd(3, "k", "SET", "k", "v"));
             writer.flush();
             assertThat(writer.metrics().acknowledged()).isEqualTo(1);

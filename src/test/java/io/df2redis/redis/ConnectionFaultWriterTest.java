@@ -98,6 +98,38 @@ class ConnectionFaultWriterTest {
         }
     }
 
+    @Test
+    @Timeout(180)
+    void aServerStillLoadingItsDatasetIsWaitedFor() throws Exception {
+        List<PossibleLoss> losses = new CopyOnWriteArrayList<>();
+        try (RedisServerProcess server = RedisServerProcess.builder()
+                .config("enable-debug-command", "yes")
+                .config("dbfilename", "dump.rdb")
+                .config("loading-process-events-interval-bytes", "1024") // answer clients (LOADING) while loading
+                .start();
+                RedisWriter writer = RedisWriter.open(RedisTarget.parse(server.url()),
+                        WriterConfig.builder().failureHandler(new RecordingHandler(losses)).build())) {
+            server.call("DEBUG", "POPULATE", "1500000", "filler", "64");
+            assertThat(server.call("SAVE").isError()).isFalse();
+            MixedWorkload w = new MixedWorkload(MixedWorkload.keyNames("ld:", 5000), 2, 6, writer.capabilities().restoreRdbVersion(), true);
+            try (BackgroundWriter bg = new BackgroundWriter(writer, w::next)) {
+                bg.awaitSubmitted(20_000);
+                writer.flush(); // a saved point: nothing after it is in the RDB yet
+                bg.awaitSubmitted(bg.submitted() + 1);
+                server.restart(); // the writer reconnects while the server loads 1.5 M keys
+                bg.awaitSubmitted(bg.submitted() + 20_000);
+                bg.stopAndFlush();
+            }
+            WriterMetrics m = writer.metrics();
+            System.out.println(m + " " + m.transientErrorsByCode());
+            assertThat(m.transientErrorsByCode()).containsKey("LOADING");
+            assertThat(m.failed()).isZero();
+            // A new process (run_id): what it had acknowledged after the SAVE is not in the RDB it loaded.
+            assertThat(losses).isNotEmpty();
+            assertThat(server.call("DBSIZE").asLong()).isGreaterThanOrEqualTo(1_500_000);
+        }
+    }
+
     private static void killWriterConnections(RedisServerProcess server) throws Exception {
         String list = server.call("CLIENT", "LIST").asText();
         for (String line : list.split("\n")) {

@@ -81,4 +81,39 @@ class ReshardingWriterTest {
             }
         }
     }
+
+    @Test
+    @Timeout(120)
+    void aMultiKeyCommandSplitByAMigrationIsRetriedUntilTheSlotSettles() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start();
+                RedisWriter writer = RedisWriter.open(RedisTarget.parse(cluster.url()),
+                        WriterConfig.builder().retryTimeout(java.time.Duration.ofSeconds(30)).build())) {
+            int slot = Slots.slot("{mk}".getBytes(StandardCharsets.UTF_8));
+            RedisServerProcess from = cluster.primaryOf(slot);
+            RedisServerProcess to = cluster.primaries().stream().filter(p -> p != from).findFirst().orElseThrow();
+            from.call("SET", "{mk}a", "0");
+            from.call("SET", "{mk}b", "0");
+            RedisClusterProcesses.SlotMigration m = cluster.beginMigration(slot, to);
+            assertThat(m.moveKeys(1)).isEqualTo(1); // one key here, one there: a command on both gets TRYAGAIN
+
+            writer.submit(BadReplyWriterTest.cmd(0, "{mk}a", "MSET", "{mk}a", "1", "{mk}b", "2"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!writer.metrics().transientErrorsByCode().containsKey("TRYAGAIN") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(writer.outstanding()).as("still waiting for the slot").isEqualTo(1);
+            while (m.moveKeys(10) > 0) {
+                Thread.sleep(1);
+            }
+            m.finish();
+            writer.flush();
+
+            WriterMetrics metrics = writer.metrics();
+            System.out.println(metrics + " " + metrics.transientErrorsByCode());
+            assertThat(metrics.transientErrorsByCode()).containsKey("TRYAGAIN");
+            assertThat(metrics.failed()).isZero();
+            assertThat(to.call("GET", "{mk}a").asText()).isEqualTo("1");
+            assertThat(to.call("GET", "{mk}b").asText()).isEqualTo("2");
+        }
+    }
 }
