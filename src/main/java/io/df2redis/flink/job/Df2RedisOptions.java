@@ -1,0 +1,144 @@
+package io.df2redis.flink.job;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the job. The same key works as a flag ({@code --key value}) and in the YAML
+ * file given with {@code --config}; flags win. Flink's own settings stay in flink-conf/config.yaml.
+ */
+public final class Df2RedisOptions {
+    private Df2RedisOptions() {}
+
+    public enum Mode {
+        /** Full sync, then replay the journal until stopped. */
+        REPLICATE,
+        /** Full sync up to the stable cut, then end: a consistent one-shot copy. */
+        SNAPSHOT
+    }
+
+    public enum TargetPolicy {
+        FAIL_IF_NOT_EMPTY,
+        FLUSH,
+        OVERWRITE
+    }
+
+    public enum TargetMode {
+        AUTO,
+        STANDALONE,
+        CLUSTER
+    }
+
+    /** What to do with a Dragonfly-only type or command. */
+    public enum DragonflyTypePolicy {
+        TRANSCODE,
+        SKIP,
+        FAIL
+    }
+
+    public static final ConfigOption<String> CONFIG_FILE =
+            ConfigOptions.key("config").stringType().noDefaultValue()
+                    .withDescription("YAML file with further settings (same keys as the flags; flags win).");
+
+    // ---- source ----
+    public static final ConfigOption<String> SOURCE_URL =
+            ConfigOptions.key("source.url").stringType().noDefaultValue()
+                    .withDescription("Dragonfly master: redis://[user:password@]host:port, rediss:// for TLS.");
+    public static final ConfigOption<Integer> SOURCE_FLOWS =
+            ConfigOptions.key("source.flows").intType().noDefaultValue()
+                    .withDescription("Number of flows (master shards). Probed from the master at submission when unset.");
+    public static final ConfigOption<String> SOURCE_TLS_CA_FILE =
+            ConfigOptions.key("source.tls.ca-file").stringType().noDefaultValue()
+                    .withDescription("PEM CA certificate(s) to trust for rediss:// sources (default: the JVM trust store).");
+    public static final ConfigOption<Duration> SOURCE_CONNECT_TIMEOUT =
+            ConfigOptions.key("source.connect-timeout").durationType().defaultValue(Duration.ofSeconds(20));
+    public static final ConfigOption<Long> FLOW_BUFFER_BYTES =
+            ConfigOptions.key("flow.buffer.bytes").longType().defaultValue(64L << 20)
+                    .withDescription("Memory buffer per flow before bytes spill to disk.");
+    public static final ConfigOption<String> FLOW_SPILL_DIR =
+            ConfigOptions.key("flow.spill.dir").stringType().noDefaultValue()
+                    .withDescription("Directory for spill files (default: the TaskManager's temp directory).");
+    public static final ConfigOption<Long> FLOW_SPILL_MAX_BYTES =
+            ConfigOptions.key("flow.spill.max-bytes").longType().defaultValue(8L << 30)
+                    .withDescription("Spill limit per flow; reaching it fails the flow with a clear error.");
+    public static final ConfigOption<Long> SNAPSHOT_MAX_VALUE_BYTES =
+            ConfigOptions.key("snapshot.max-value-bytes").longType().defaultValue(8L << 20)
+                    .withDescription("Values up to this size are held whole (RESTORE); bigger ones stream in parts.");
+
+    // ---- target ----
+    public static final ConfigOption<String> TARGET_URL =
+            ConfigOptions.key("target.url").stringType().noDefaultValue()
+                    .withDescription("Redis target: redis://[user:password@]host:port (any node of a cluster), rediss:// for TLS.");
+    public static final ConfigOption<TargetMode> TARGET_CLUSTER =
+            ConfigOptions.key("target.cluster").enumType(TargetMode.class).defaultValue(TargetMode.AUTO)
+                    .withDescription("auto (detect), true/cluster or false/standalone.");
+    public static final ConfigOption<String> TARGET_TLS_CA_FILE =
+            ConfigOptions.key("target.tls.ca-file").stringType().noDefaultValue();
+    public static final ConfigOption<Integer> WRITER_CONNECTIONS_PER_NODE =
+            ConfigOptions.key("writer.connections-per-node").intType().defaultValue(1);
+    public static final ConfigOption<Integer> WRITER_BATCH_MAX_COMMANDS =
+            ConfigOptions.key("writer.batch.max-commands").intType().defaultValue(512);
+    public static final ConfigOption<Integer> WRITER_BATCH_MAX_BYTES =
+            ConfigOptions.key("writer.batch.max-bytes").intType().defaultValue(1 << 20);
+    public static final ConfigOption<Integer> WRITER_MAX_IN_FLIGHT_BATCHES =
+            ConfigOptions.key("writer.max-in-flight-batches").intType().defaultValue(8);
+    public static final ConfigOption<Long> WRITER_RATE_LIMIT_OPS =
+            ConfigOptions.key("writer.rate-limit.ops").longType().defaultValue(0L)
+                    .withDescription("Commands per second per writer subtask; 0 = unlimited.");
+    public static final ConfigOption<Long> WRITER_RATE_LIMIT_BYTES =
+            ConfigOptions.key("writer.rate-limit.bytes").longType().defaultValue(0L)
+                    .withDescription("Bytes per second per writer subtask; 0 = unlimited.");
+    public static final ConfigOption<Integer> WRITER_WAIT_REPLICAS =
+            ConfigOptions.key("writer.wait.replicas").intType().defaultValue(0)
+                    .withDescription("WAIT for this many replicas per node before a checkpoint completes; 0 = off.");
+    public static final ConfigOption<Duration> WRITER_WAIT_TIMEOUT =
+            ConfigOptions.key("writer.wait.timeout").durationType().defaultValue(Duration.ofSeconds(5));
+
+    // ---- behaviour ----
+    public static final ConfigOption<Mode> MODE =
+            ConfigOptions.key("mode").enumType(Mode.class).defaultValue(Mode.REPLICATE);
+    public static final ConfigOption<TargetPolicy> FULL_SYNC_TARGET_POLICY =
+            ConfigOptions.key("full-sync.target-policy").enumType(TargetPolicy.class)
+                    .defaultValue(TargetPolicy.FAIL_IF_NOT_EMPTY);
+    public static final ConfigOption<String> DB_MAP =
+            ConfigOptions.key("db-map").stringType().noDefaultValue()
+                    .withDescription("Source db → target db, e.g. \"0:0,1:3\". Unset: identity on standalone, only db 0 on a cluster.");
+    public static final ConfigOption<Boolean> DB_MAP_ALLOW_MERGE =
+            ConfigOptions.key("db-map.allow-merge").booleanType().defaultValue(false)
+                    .withDescription("Allow two source dbs to map to one target db.");
+    public static final ConfigOption<DragonflyTypePolicy> TYPES_JSON =
+            ConfigOptions.key("types.json").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.TRANSCODE);
+    public static final ConfigOption<DragonflyTypePolicy> TYPES_HASH_FIELD_TTL =
+            ConfigOptions.key("types.hash-field-ttl").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.TRANSCODE);
+    public static final ConfigOption<DragonflyTypePolicy> TYPES_SET_MEMBER_TTL =
+            ConfigOptions.key("types.set-member-ttl").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.SKIP);
+    public static final ConfigOption<DragonflyTypePolicy> TYPES_PROBABILISTIC =
+            ConfigOptions.key("types.probabilistic").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.SKIP)
+                    .withDescription("Bloom, Cuckoo, count-min sketch and top-k.");
+    public static final ConfigOption<DragonflyTypePolicy> COMMANDS_UNSUPPORTED =
+            ConfigOptions.key("commands.unsupported").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.SKIP)
+                    .withDescription("Journal commands Redis has no translation for: skip (reported per key) or fail.");
+
+    // ---- job shape ----
+    public static final ConfigOption<Integer> SINK_PARALLELISM =
+            ConfigOptions.key("sink.parallelism").intType().noDefaultValue()
+                    .withDescription("Writer subtasks (default: the number of flows).");
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("job.name").stringType().defaultValue("df2redis");
+
+    public static List<ConfigOption<?>> all() {
+        return List.of(
+                CONFIG_FILE,
+                SOURCE_URL, SOURCE_FLOWS, SOURCE_TLS_CA_FILE, SOURCE_CONNECT_TIMEOUT,
+                FLOW_BUFFER_BYTES, FLOW_SPILL_DIR, FLOW_SPILL_MAX_BYTES, SNAPSHOT_MAX_VALUE_BYTES,
+                TARGET_URL, TARGET_CLUSTER, TARGET_TLS_CA_FILE,
+                WRITER_CONNECTIONS_PER_NODE, WRITER_BATCH_MAX_COMMANDS, WRITER_BATCH_MAX_BYTES,
+                WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
+                WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT,
+                MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
+                TYPES_JSON, TYPES_HASH_FIELD_TTL, TYPES_SET_MEMBER_TTL, TYPES_PROBABILISTIC, COMMANDS_UNSUPPORTED,
+                SINK_PARALLELISM, JOB_NAME);
+    }
+}
