@@ -1,0 +1,83 @@
+package io.df2redis.flink.source.event;
+
+import io.df2redis.flink.source.split.FlowSplit;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.connector.source.SourceEvent;
+
+/**
+ * The events between the enumerator (session controller, JobManager) and the readers (flow
+ * owners, TaskManagers), DESIGN §3. Every event carries the epoch it belongs to; the receiver drops
+ * events of an older epoch.
+ */
+public final class SessionEvents {
+    private SessionEvents() {}
+
+    /** Any event of this source. */
+    public interface Event extends SourceEvent {
+        int epoch();
+    }
+
+    /** One flow's position as its reader knows it. */
+    public record FlowPosition(int flow, FlowSplit.Phase phase, long nextLsn, String masterId) implements java.io.Serializable {}
+
+    // ---------------- reader → enumerator ----------------
+
+    /**
+     * The flows a reader owns and where they stand; sent when the reader starts (also after a
+     * restore) and after it closed an epoch's flows. {@code epoch} is the reader's last epoch.
+     */
+    public record FlowsReported(int epoch, List<FlowPosition> flows) implements Event {}
+
+    /** {@code DFLY FLOW} answered FULL or PARTIAL. */
+    public record FlowOpened(int epoch, int flow, boolean partial) implements Event {}
+
+    /** The flow's FULLSYNC_END was parsed (journal blobs may still follow). */
+    public record StaticDataEnded(int epoch, int flow) implements Event {}
+
+    /** The flow passed JOURNAL_OFFSET, EOF and its token: it is pure journal from now on. */
+    public record StableCutReached(int epoch, int flow, long journalOffset) implements Event {}
+
+    /** The flow reached a global command (FLUSHALL/FLUSHDB) and holds its records until released. */
+    public record GlobalCommandReached(int epoch, int flow, long txid, long lsn) implements Event {}
+
+    /**
+     * The flow failed (connection lost, protocol error, spill limit, a FLUSHALL inside the full
+     * sync…). {@code needsFullSync} forces the next epoch to be a full sync.
+     */
+    public record FlowFailed(int epoch, int flow, String cause, boolean needsFullSync) implements Event {}
+
+    // ---------------- enumerator → reader ----------------
+
+    /**
+     * Open the flows of a new session. {@code resumeLsn} maps flow → LSN for a PARTIAL request;
+     * empty for a full sync. For a full sync that is not the job's first, {@code resetWriters} asks
+     * the reader to emit an epoch reset to every writer first, with {@code clearTarget} per the
+     * target policy.
+     */
+    public record OpenFlows(
+            int epoch,
+            String masterId,
+            String syncId,
+            int numFlows,
+            Map<Integer, Long> resumeLsn,
+            boolean resetWriters,
+            boolean clearTarget)
+            implements Event {
+        public boolean fullSync() {
+            return resumeLsn.isEmpty();
+        }
+    }
+
+    /** {@code DFLY STARTSTABLE} succeeded (informational: each flow sees its own stable cut). */
+    public record StableStarted(int epoch) implements Event {}
+
+    /** Every flow reached the global command {@code txid}: emit it and go on. */
+    public record ResumeAfterGlobal(int epoch, long txid) implements Event {}
+
+    /** The session is over: close the epoch's flows and report positions. */
+    public record CloseEpoch(int epoch, String reason) implements Event {}
+
+    /** Snapshot mode: every flow reached the stable cut; close the flows and end the input. */
+    public record FinishSnapshot(int epoch) implements Event {}
+}
