@@ -47,6 +47,9 @@ public final class SessionEvents {
      */
     public record FlowFailed(int epoch, int flow, String cause, boolean needsFullSync) implements Event {}
 
+    /** After a completed checkpoint: the LSN now ACKed on the flow (for the lag metric). */
+    public record FlowAcked(int epoch, int flow, long ackedLsn) implements Event {}
+
     // ---------------- enumerator → reader ----------------
 
     /**

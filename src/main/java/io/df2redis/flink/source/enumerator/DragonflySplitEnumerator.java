@@ -1,0 +1,443 @@
+package io.df2redis.flink.source.enumerator;
+
+import io.df2redis.dragonfly.session.ResumePoint;
+import io.df2redis.dragonfly.session.SessionController;
+import io.df2redis.dragonfly.session.SessionInfo;
+import io.df2redis.dragonfly.session.SyncAction;
+import io.df2redis.dragonfly.session.SyncCoordinator;
+import io.df2redis.dragonfly.session.SyncKind;
+import io.df2redis.flink.job.Df2RedisOptions;
+import io.df2redis.flink.source.DragonflySourceConfig;
+import io.df2redis.flink.source.event.SessionEvents;
+import io.df2redis.flink.source.event.SessionEvents.FlowPosition;
+import io.df2redis.flink.source.split.FlowSplit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session controller of the job (DESIGN §3): holds the master's main connection, runs the
+ * handshake of every epoch, sends {@code DFLY SYNC} and {@code DFLY STARTSTABLE} when the flows
+ * (owned by the readers) say it is time, and starts a new epoch whenever a flow is lost. All
+ * blocking I/O runs in {@code callAsync}; the state below is touched only by the coordinator thread.
+ */
+public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit, EnumeratorState> {
+    private static final Logger LOG = LoggerFactory.getLogger(DragonflySplitEnumerator.class);
+
+    private final SplitEnumeratorContext<FlowSplit> ctx;
+    private final DragonflySourceConfig config;
+    private final int numFlows;
+    private final Set<Integer> unassigned;
+    private final EnumeratorMetrics metrics;
+
+    /** Last epoch started. */
+    private int epoch;
+    /** A full sync has been started in this job before: a later one resets the writers. */
+    private boolean fullSyncStarted;
+    /** Latest position of every flow, as its reader reported it. */
+    private final Map<Integer, FlowPosition> positions = new HashMap<>();
+    /** Per reader: reports older than this epoch predate the last CloseEpoch and are ignored. */
+    private final Map<Integer, Integer> minReportEpoch = new HashMap<>();
+    /** The running epoch, or null between epochs. */
+    private Epoch current;
+    /** Waiting for readers to report positions before the next epoch. */
+    private boolean epochPending = true;
+    private boolean forceFullSync;
+    private int consecutiveFailures;
+    private boolean finished;
+
+    /** One epoch's session and what its flows reported. */
+    private static final class Epoch {
+        final int id;
+        final SessionController controller;
+        final SessionInfo info;
+        final boolean fullSync;
+        final Set<Integer> pendingStaticEnds = new HashSet<>();
+        final Set<Integer> stableCuts = new HashSet<>();
+        final Map<Long, Set<Integer>> globals = new HashMap<>();
+        boolean syncDone;
+        boolean closing;
+
+        Epoch(int id, SessionController controller, SessionInfo info, boolean fullSync) {
+            this.id = id;
+            this.controller = controller;
+            this.info = info;
+            this.fullSync = fullSync;
+        }
+
+        SyncCoordinator coordinator() {
+            return controller.coordinator();
+        }
+    }
+
+    public DragonflySplitEnumerator(
+            SplitEnumeratorContext<FlowSplit> ctx, DragonflySourceConfig config, EnumeratorState restored) {
+        this.ctx = ctx;
+        this.config = config;
+        this.numFlows = config.numFlows();
+        if (restored != null) {
+            if (restored.numFlows() != 0 && restored.numFlows() != numFlows) {
+                throw new IllegalStateException("the savepoint was taken with " + restored.numFlows()
+                        + " flows but the job is built for " + numFlows + " (the master's shard count changed?)");
+            }
+            this.epoch = restored.epoch();
+            this.fullSyncStarted = restored.targetPrepared();
+            this.unassigned = new TreeSet<>(restored.unassignedFlows());
+        } else {
+            this.unassigned = new TreeSet<>();
+            for (int f = 0; f < numFlows; f++) {
+                unassigned.add(f);
+            }
+        }
+        this.metrics = new EnumeratorMetrics(ctx.metricGroup(), numFlows);
+    }
+
+    @Override
+    public void start() {
+        LOG.info("Dragonfly source for {}: {} flows, mode {}, last epoch {}", config.endpoint(), numFlows, config.mode(), epoch);
+        ctx.callAsync(this::readOffsets, this::onOffsets, 5_000, 5_000);
+    }
+
+    // ------------------------------------------------------------------ splits
+
+    @Override
+    public void handleSplitRequest(int subtaskId, String requesterHostname) {
+        // Splits are pushed when readers register; nothing is pulled.
+    }
+
+    @Override
+    public void addSplitsBack(List<FlowSplit> splits, int subtaskId) {
+        for (FlowSplit s : splits) {
+            unassigned.add(s.flow());
+            positions.put(s.flow(), new FlowPosition(s.flow(), s.phase(), s.nextLsn(), s.masterId()));
+        }
+        LOG.info("flows {} came back from failed reader {}", splits.stream().map(FlowSplit::flow).toList(), subtaskId);
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+        if (current != null && !current.closing) {
+            // A reader came back (task failover): its flows are gone, and with them the session.
+            closeEpoch("reader " + subtaskId + " (re)registered during epoch " + current.id, false);
+        }
+        // A (re)started reader reports the positions it restored, whatever their epoch.
+        minReportEpoch.put(subtaskId, 0);
+        assignSplits(subtaskId);
+    }
+
+    private void assignSplits(int subtaskId) {
+        int parallelism = ctx.currentParallelism();
+        List<FlowSplit> mine = new ArrayList<>();
+        for (int flow : new ArrayList<>(unassigned)) {
+            if (flow % parallelism == subtaskId) {
+                FlowPosition p = positions.get(flow);
+                mine.add(p == null ? FlowSplit.fresh(flow) : new FlowSplit(flow, epoch, p.phase(), p.nextLsn(), p.masterId()));
+                unassigned.remove(flow);
+            }
+        }
+        if (!mine.isEmpty()) {
+            ctx.assignSplits(new SplitsAssignment<>(Map.of(subtaskId, mine)));
+            LOG.info("flows {} assigned to reader {}", mine.stream().map(FlowSplit::flow).toList(), subtaskId);
+        }
+    }
+
+    // ------------------------------------------------------------------ events from readers
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (!(sourceEvent instanceof SessionEvents.Event event)) {
+            LOG.warn("unknown source event {} from reader {}", sourceEvent, subtaskId);
+            return;
+        }
+        if (event instanceof SessionEvents.FlowsReported r) {
+            onFlowsReported(subtaskId, r);
+            return;
+        }
+        if (event instanceof SessionEvents.FlowAcked a) {
+            metrics.acked(a.flow(), a.ackedLsn());
+            return;
+        }
+        if (current == null || event.epoch() != current.id || current.closing) {
+            return; // an older epoch's news
+        }
+        if (event instanceof SessionEvents.FlowOpened o) {
+            act(current, current.coordinator().onFlowOpened(o.flow(), o.partial() ? SyncKind.PARTIAL : SyncKind.FULL));
+        } else if (event instanceof SessionEvents.StaticDataEnded s) {
+            if (!current.syncDone) {
+                // The flow can finish its static data before DFLY SYNC's +OK has been read here.
+                current.pendingStaticEnds.add(s.flow());
+            } else {
+                act(current, current.coordinator().onStaticDataEnded(s.flow()));
+            }
+        } else if (event instanceof SessionEvents.StableCutReached c) {
+            current.stableCuts.add(c.flow());
+            metrics.stableCut(c.flow(), c.journalOffset());
+            if (current.stableCuts.size() == numFlows) {
+                onAllStable(current);
+            }
+        } else if (event instanceof SessionEvents.GlobalCommandReached g) {
+            Set<Integer> at = current.globals.computeIfAbsent(g.txid(), t -> new HashSet<>());
+            at.add(g.flow());
+            if (at.size() == numFlows) {
+                current.globals.remove(g.txid());
+                LOG.info("epoch {}: every flow reached global command txid {}; releasing", current.id, g.txid());
+                broadcast(new SessionEvents.ResumeAfterGlobal(current.id, g.txid()));
+            }
+        } else if (event instanceof SessionEvents.FlowFailed f) {
+            LOG.warn("epoch {}: flow {} failed: {}", current.id, f.flow(), f.cause());
+            if (f.needsFullSync()) {
+                current.coordinator().onFullSyncInvalidated(f.flow(), f.cause());
+            } else {
+                current.coordinator().onFlowLost(f.flow(), f.cause());
+            }
+            closeEpoch("flow " + f.flow() + ": " + f.cause(), f.needsFullSync());
+        }
+    }
+
+    private void onFlowsReported(int subtaskId, SessionEvents.FlowsReported r) {
+        if (r.epoch() < minReportEpoch.getOrDefault(subtaskId, 0)) {
+            return; // sent before the reader closed the last epoch: stale positions
+        }
+        for (FlowPosition p : r.flows()) {
+            positions.put(p.flow(), p);
+        }
+        maybeStartEpoch();
+    }
+
+    private void maybeStartEpoch() {
+        if (!epochPending || current != null || finished) {
+            return;
+        }
+        for (int f = 0; f < numFlows; f++) {
+            if (!positions.containsKey(f)) {
+                return;
+            }
+        }
+        epochPending = false;
+        int next = ++epoch;
+        ResumePoint resume = forceFullSync ? null : resumePoint();
+        long backoffMs = consecutiveFailures == 0 ? 0 : Math.min(30_000, 500L << Math.min(consecutiveFailures - 1, 6));
+        ctx.callAsync(() -> openSession(next, resume, backoffMs), (opened, error) -> onSessionOpened(next, opened, error));
+    }
+
+    /** Every flow stable on the same master: the previous session's LSNs may give PARTIAL. */
+    private ResumePoint resumePoint() {
+        String master = null;
+        long[] lsn = new long[numFlows];
+        for (int f = 0; f < numFlows; f++) {
+            FlowPosition p = positions.get(f);
+            if (p.phase() != FlowSplit.Phase.STABLE || p.nextLsn() <= 0 || p.masterId() == null) {
+                return null;
+            }
+            if (master != null && !master.equals(p.masterId())) {
+                return null;
+            }
+            master = p.masterId();
+            lsn[f] = p.nextLsn();
+        }
+        return new ResumePoint(master, lsn);
+    }
+
+    /** Result of the blocking part of an epoch start. */
+    private record OpenedSession(SessionController controller, SessionInfo info, OptionalLong[] plan) {}
+
+    private OpenedSession openSession(int id, ResumePoint resume, long backoffMs) throws Exception {
+        if (backoffMs > 0) {
+            Thread.sleep(backoffMs);
+        }
+        SessionController controller = new SessionController(config.endpoint(), config.sessionConfig(), id);
+        try {
+            SessionInfo info = controller.connect();
+            if (info.numFlows() != numFlows) {
+                throw new IllegalStateException("the master now has " + info.numFlows() + " shards but the job was built for "
+                        + numFlows + " flows; start the job again without its savepoint (with --source.flows "
+                        + info.numFlows() + " or no override)");
+            }
+            OptionalLong[] plan = controller.planFlows(resume);
+            return new OpenedSession(controller, info, plan);
+        } catch (Exception e) {
+            controller.close();
+            throw e;
+        }
+    }
+
+    private void onSessionOpened(int id, OpenedSession opened, Throwable error) {
+        if (error != null) {
+            if (error instanceof IllegalStateException) {
+                throw (IllegalStateException) error; // a job that cannot go on: fail it, naming why
+            }
+            consecutiveFailures++;
+            metrics.sessionFailed();
+            LOG.warn("epoch {}: could not open a session on {} (attempt {}): {}", id, config.endpoint(), consecutiveFailures,
+                    error.toString());
+            epochPending = true;
+            maybeStartEpoch();
+            return;
+        }
+        boolean fullSync = opened.plan()[0].isEmpty();
+        Map<Integer, Long> resumeLsn = new HashMap<>();
+        for (int f = 0; f < numFlows; f++) {
+            if (opened.plan()[f].isPresent()) {
+                resumeLsn.put(f, opened.plan()[f].getAsLong());
+            }
+        }
+        boolean resetWriters = fullSync && fullSyncStarted;
+        boolean clear = resetWriters && config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE;
+        if (fullSync) {
+            fullSyncStarted = true;
+        }
+        forceFullSync = false;
+        current = new Epoch(id, opened.controller(), opened.info(), fullSync);
+        metrics.epochStarted(id, fullSync);
+        LOG.info("epoch {}: session {} opened, {} sync{}", id, opened.info().syncId(), fullSync ? "full" : "partial",
+                resetWriters ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)") : "");
+        broadcast(new SessionEvents.OpenFlows(id, opened.info().masterId(), opened.info().syncId(), numFlows, resumeLsn,
+                resetWriters, clear));
+    }
+
+    private void act(Epoch e, SyncCoordinator.Decision d) {
+        if (e != current || e.closing) {
+            return;
+        }
+        SyncAction a = d.action();
+        switch (a) {
+            case SEND_SYNC:
+                ctx.callAsync(() -> {
+                    e.controller.sync();
+                    return null;
+                }, (ok, err) -> onSyncDone(e, err));
+                break;
+            case SEND_STARTSTABLE:
+                ctx.callAsync(() -> {
+                    e.controller.startStable();
+                    return null;
+                }, (ok, err) -> onStartStableDone(e, err));
+                break;
+            case RESTART:
+            case RESTART_FULL:
+                closeEpoch(d.reason(), a == SyncAction.RESTART_FULL);
+                break;
+            default:
+                break; // WAIT, STREAMING
+        }
+    }
+
+    private void onSyncDone(Epoch e, Throwable err) {
+        if (e != current || e.closing) {
+            return;
+        }
+        if (err != null) {
+            closeEpoch("DFLY SYNC failed: " + err, false);
+            return;
+        }
+        e.syncDone = true;
+        SyncCoordinator.Decision d = e.coordinator().next();
+        for (int flow : e.pendingStaticEnds) {
+            d = e.coordinator().onStaticDataEnded(flow);
+        }
+        e.pendingStaticEnds.clear();
+        act(e, d);
+    }
+
+    private void onStartStableDone(Epoch e, Throwable err) {
+        if (e != current || e.closing) {
+            return;
+        }
+        if (err != null) {
+            closeEpoch("DFLY STARTSTABLE failed: " + err, false);
+            return;
+        }
+        consecutiveFailures = 0;
+        broadcast(new SessionEvents.StableStarted(e.id));
+    }
+
+    private void onAllStable(Epoch e) {
+        LOG.info("epoch {}: every flow passed the stable cut", e.id);
+        if (config.mode() == Df2RedisOptions.Mode.SNAPSHOT) {
+            finished = true;
+            broadcast(new SessionEvents.FinishSnapshot(e.id));
+            // The readers hold what they need; closing main ends the session on the master.
+            current = null;
+            ctx.callAsync(() -> {
+                e.controller.close();
+                return null;
+            }, (ok, err) -> { });
+        }
+    }
+
+    /** Ends the current epoch: readers close their flows and report positions; then a new epoch. */
+    private void closeEpoch(String reason, boolean needsFullSync) {
+        Epoch e = current;
+        if (e == null || e.closing) {
+            return;
+        }
+        e.closing = true;
+        forceFullSync |= needsFullSync;
+        consecutiveFailures++;
+        metrics.sessionFailed();
+        LOG.warn("epoch {} ends: {}; next epoch: {}", e.id, reason, forceFullSync ? "full sync" : "resume if the master allows");
+        current = null;
+        // Readers report their positions again once they have closed the epoch's flows.
+        positions.clear();
+        for (int reader : ctx.registeredReaders().keySet()) {
+            minReportEpoch.put(reader, e.id);
+        }
+        broadcast(new SessionEvents.CloseEpoch(e.id, reason));
+        ctx.callAsync(() -> {
+            e.controller.close();
+            return null;
+        }, (ok, err) -> {
+            epochPending = true;
+            maybeStartEpoch();
+        });
+    }
+
+    private void broadcast(SessionEvents.Event event) {
+        for (int reader : ctx.registeredReaders().keySet()) {
+            ctx.sendEventToSourceReader(reader, event);
+        }
+    }
+
+    // ------------------------------------------------------------------ lag
+
+    private long[] readOffsets() throws Exception {
+        Epoch e = current;
+        if (e == null || e.closing || !e.controller.isOpen()) {
+            return null;
+        }
+        return e.controller.replicaOffsets();
+    }
+
+    private void onOffsets(long[] offsets, Throwable err) {
+        if (offsets != null) {
+            metrics.masterOffsets(offsets);
+        }
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    @Override
+    public EnumeratorState snapshotState(long checkpointId) {
+        return new EnumeratorState(epoch, numFlows, fullSyncStarted, unassigned);
+    }
+
+    @Override
+    public void close() {
+        Epoch e = current;
+        current = null;
+        if (e != null) {
+            e.controller.close();
+        }
+    }
+}

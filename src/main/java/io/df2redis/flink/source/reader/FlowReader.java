@@ -1,0 +1,79 @@
+package io.df2redis.flink.source.reader;
+
+import io.df2redis.dragonfly.event.FlowEvent;
+import io.df2redis.dragonfly.flow.FlowConnection;
+import io.df2redis.dragonfly.stream.FlowStreamParser;
+import io.df2redis.flink.source.event.SessionEvents.FlowPosition;
+import io.df2redis.flink.source.split.FlowSplit;
+import java.util.ArrayDeque;
+
+/**
+ * One flow as its reader sees it: the split's position (what has been <em>emitted</em>: the next
+ * LSN still to emit, so that a resume never skips a record), the connection and parser of the
+ * current epoch, and the parsed events waiting to be emitted. Mailbox thread only.
+ */
+final class FlowReader {
+
+    enum State {
+        /** No connection: between epochs. */
+        IDLE,
+        /** DFLY FLOW in progress on the opener thread. */
+        OPENING,
+        /** Reading and emitting. */
+        STREAMING,
+        /** Stopped emitting at a global command until every flow reached it. */
+        HELD,
+        /** Snapshot mode: past the stable cut; bytes are drained and dropped. */
+        DRAINING,
+        /** Failed in this epoch; waiting for the enumerator to close it. */
+        FAILED,
+        /** Snapshot mode: done. */
+        DONE
+    }
+
+    final int flow;
+    int epoch;
+    FlowSplit.Phase phase;
+    long nextLsn;
+    String masterId;
+
+    State state = State.IDLE;
+    FlowConnection connection;
+    FlowStreamParser parser;
+    final ArrayDeque<FlowEvent> pending = new ArrayDeque<>();
+    FlowEvent.GlobalCommand held;
+    boolean releaseHeld;
+    /** Running sequence of records without an LSN (snapshot entries, journal blobs). */
+    long seq;
+
+    FlowReader(FlowSplit split) {
+        this.flow = split.flow();
+        this.epoch = split.epoch();
+        this.phase = split.phase();
+        this.nextLsn = split.nextLsn();
+        this.masterId = split.masterId();
+    }
+
+    FlowSplit toSplit() {
+        return new FlowSplit(flow, epoch, phase, nextLsn, masterId);
+    }
+
+    FlowPosition position() {
+        return new FlowPosition(flow, phase, nextLsn, masterId);
+    }
+
+    /** Closes the epoch's connection and forgets what was parsed but not emitted. */
+    void closeConnection() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        parser = null;
+        pending.clear();
+        held = null;
+        releaseHeld = false;
+        if (state != State.DONE) {
+            state = State.IDLE;
+        }
+    }
+}
