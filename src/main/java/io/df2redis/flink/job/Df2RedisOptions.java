@@ -63,8 +63,8 @@ public final class Df2RedisOptions {
     public static final ConfigOption<Long> FLOW_SPILL_MAX_BYTES =
             ConfigOptions.key("flow.spill.max-bytes").longType().defaultValue(8L << 30)
                     .withDescription("Spill limit per flow; reaching it fails the flow with a clear error.");
-    public static final ConfigOption<Long> SNAPSHOT_MAX_VALUE_BYTES =
-            ConfigOptions.key("snapshot.max-value-bytes").longType().defaultValue(8L << 20)
+    public static final ConfigOption<Integer> SNAPSHOT_MAX_VALUE_BYTES =
+            ConfigOptions.key("snapshot.max-value-bytes").intType().defaultValue(8 << 20)
                     .withDescription("Values up to this size are held whole (RESTORE); bigger ones stream in parts.");
 
     // ---- target ----

@@ -169,7 +169,10 @@ public final class JobSettings implements Serializable {
         positive(Df2RedisOptions.WRITER_MAX_IN_FLIGHT_BATCHES);
         atLeast(Df2RedisOptions.FLOW_BUFFER_BYTES, 64 * 1024);
         atLeast(Df2RedisOptions.FLOW_SPILL_MAX_BYTES, 0);
-        atLeast(Df2RedisOptions.SNAPSHOT_MAX_VALUE_BYTES, 1024);
+        int held = get(Df2RedisOptions.SNAPSHOT_MAX_VALUE_BYTES);
+        if (held < 1024 || held > (512 << 20)) {
+            throw new InvalidSettingException(Df2RedisOptions.SNAPSHOT_MAX_VALUE_BYTES.key(), "must be between 1024 and 512 MiB, got " + held);
+        }
         atLeast(Df2RedisOptions.WRITER_RATE_LIMIT_OPS, 0);
         atLeast(Df2RedisOptions.WRITER_RATE_LIMIT_BYTES, 0);
         if (get(Df2RedisOptions.WRITER_WAIT_REPLICAS) < 0) {

@@ -54,7 +54,7 @@ public record DragonflySourceConfig(JobSettings settings, int numFlows, int writ
                 .withSpill(spill, settings.get(Df2RedisOptions.FLOW_SPILL_MAX_BYTES), d.spillFileBytes());
     }
 
-    public long maxValueBytes() {
+    public int maxValueBytes() {
         return settings.get(Df2RedisOptions.SNAPSHOT_MAX_VALUE_BYTES);
     }
 }

@@ -183,7 +183,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             return;
         }
         f.connection = c;
-        ParserConfig pc = ParserConfig.defaults().withMaxValueBytes(config.maxValueBytes());
+        ParserConfig pc = ParserConfig.defaults().withMaxHeldValueBytes(config.maxValueBytes());
         if (c.kind() == SyncKind.FULL) {
             f.phase = FlowSplit.Phase.FULL_SYNC;
             f.nextLsn = -1;
