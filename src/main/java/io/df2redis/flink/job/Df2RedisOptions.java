@@ -31,13 +31,6 @@ public final class Df2RedisOptions {
         CLUSTER
     }
 
-    /** What to do with a Dragonfly-only type or command. */
-    public enum DragonflyTypePolicy {
-        TRANSCODE,
-        SKIP,
-        FAIL
-    }
-
     public static final ConfigOption<String> CONFIG_FILE =
             ConfigOptions.key("config").stringType().noDefaultValue()
                     .withDescription("YAML file with further settings (same keys as the flags; flags win).");
@@ -103,23 +96,50 @@ public final class Df2RedisOptions {
             ConfigOptions.key("full-sync.target-policy").enumType(TargetPolicy.class)
                     .defaultValue(TargetPolicy.FAIL_IF_NOT_EMPTY);
     public static final ConfigOption<String> DB_MAP =
-            ConfigOptions.key("db-map").stringType().noDefaultValue()
-                    .withDescription("Source db → target db, e.g. \"0:0,1:3\". Unset: identity on standalone, only db 0 on a cluster.");
+            ConfigOptions.key("db-map").stringType().defaultValue("identity")
+                    .withDescription("Source db → target db, e.g. \"0:0,1:3,5:ignore\"; identity by default (a cluster only has db 0).");
     public static final ConfigOption<Boolean> DB_MAP_ALLOW_MERGE =
             ConfigOptions.key("db-map.allow-merge").booleanType().defaultValue(false)
                     .withDescription("Allow two source dbs to map to one target db.");
-    public static final ConfigOption<DragonflyTypePolicy> TYPES_JSON =
-            ConfigOptions.key("types.json").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.TRANSCODE);
-    public static final ConfigOption<DragonflyTypePolicy> TYPES_HASH_FIELD_TTL =
-            ConfigOptions.key("types.hash-field-ttl").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.TRANSCODE);
-    public static final ConfigOption<DragonflyTypePolicy> TYPES_SET_MEMBER_TTL =
-            ConfigOptions.key("types.set-member-ttl").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.SKIP);
-    public static final ConfigOption<DragonflyTypePolicy> TYPES_PROBABILISTIC =
-            ConfigOptions.key("types.probabilistic").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.SKIP)
-                    .withDescription("Bloom, Cuckoo, count-min sketch and top-k.");
-    public static final ConfigOption<DragonflyTypePolicy> COMMANDS_UNSUPPORTED =
-            ConfigOptions.key("commands.unsupported").enumType(DragonflyTypePolicy.class).defaultValue(DragonflyTypePolicy.SKIP)
-                    .withDescription("Journal commands Redis has no translation for: skip (reported per key) or fail.");
+
+    // ---- translation (keys of io.df2redis.translate.TranslateConfig) ----
+    /** One policy per Dragonfly-only family: transcode, skip (reported per key) or fail. */
+    public static ConfigOption<String> dragonflyTypePolicy(String family) {
+        return ConfigOptions.key("translate.dragonfly-types." + family).stringType().defaultValue("fail")
+                .withDescription("transcode | skip | fail for Dragonfly " + family + " data.");
+    }
+
+    public static final List<String> DRAGONFLY_FAMILIES =
+            List.of("json", "hash-field-ttl", "set-member-ttl", "bloom", "cuckoo", "cms", "topk", "search", "other");
+    public static final ConfigOption<Boolean> DROP_UNSUPPORTED_MEMBER_TTLS =
+            ConfigOptions.key("translate.drop-unsupported-member-ttls").booleanType().defaultValue(false)
+                    .withDescription("Write hashes/sets with member TTLs without the TTLs where the target has none.");
+    public static final ConfigOption<String> SNAPSHOT_WRITE =
+            ConfigOptions.key("translate.snapshot-write").stringType().defaultValue("restore")
+                    .withDescription("restore (RESTORE of the stream's value bytes) or native (DEL + RPUSH/SADD/… batches).");
+    public static final ConfigOption<Integer> NATIVE_BATCH_ELEMENTS =
+            ConfigOptions.key("translate.native-batch.elements").intType().defaultValue(512);
+    public static final ConfigOption<Integer> NATIVE_BATCH_BYTES =
+            ConfigOptions.key("translate.native-batch.bytes").intType().defaultValue(1 << 20);
+    public static final ConfigOption<Long> RESTORE_MAX_BYTES =
+            ConfigOptions.key("translate.restore-max-bytes").longType().defaultValue(256L << 20);
+    public static final ConfigOption<String> UNKNOWN_COMMANDS =
+            ConfigOptions.key("translate.unknown-commands").stringType().defaultValue("fail")
+                    .withDescription("skip (reported per key) or fail for journal commands Redis cannot run.");
+    public static final ConfigOption<String> CROSS_SLOT_COMMANDS =
+            ConfigOptions.key("translate.cross-slot-commands").stringType().defaultValue("fail")
+                    .withDescription("skip or fail for multi-key commands whose keys span slots and cannot be split.");
+    public static final ConfigOption<String> MERGED_FLUSH =
+            ConfigOptions.key("translate.merged-flush").stringType().defaultValue("fail")
+                    .withDescription("fail or flush-target-db: a FLUSHDB whose target db also holds another source db.");
+    public static final ConfigOption<String> INTERNAL_KEY_PREFIX =
+            ConfigOptions.key("translate.internal-key-prefix").stringType().defaultValue("__df2redis:");
+    public static final ConfigOption<Long> MAX_PARKED_BYTES =
+            ConfigOptions.key("translate.max-parked-bytes").longType().defaultValue(256L << 20);
+    public static final ConfigOption<Duration> CROSS_SLOT_WAIT_TIMEOUT =
+            ConfigOptions.key("translate.cross-slot-wait-timeout").durationType().defaultValue(Duration.ofMinutes(10));
+    public static final ConfigOption<Duration> DONE_MARKER_TTL =
+            ConfigOptions.key("translate.done-marker-ttl").durationType().defaultValue(Duration.ofDays(7));
 
     // ---- job shape ----
     public static final ConfigOption<Integer> SINK_PARALLELISM =
@@ -138,7 +158,18 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
-                TYPES_JSON, TYPES_HASH_FIELD_TTL, TYPES_SET_MEMBER_TTL, TYPES_PROBABILISTIC, COMMANDS_UNSUPPORTED,
+                DROP_UNSUPPORTED_MEMBER_TTLS, SNAPSHOT_WRITE, NATIVE_BATCH_ELEMENTS, NATIVE_BATCH_BYTES, RESTORE_MAX_BYTES,
+                UNKNOWN_COMMANDS, CROSS_SLOT_COMMANDS, MERGED_FLUSH, INTERNAL_KEY_PREFIX, MAX_PARKED_BYTES,
+                CROSS_SLOT_WAIT_TIMEOUT, DONE_MARKER_TTL,
                 SINK_PARALLELISM, JOB_NAME);
+    }
+
+    /** Every option, with the per-family policies. */
+    public static List<ConfigOption<?>> allWithFamilies() {
+        List<ConfigOption<?>> list = new java.util.ArrayList<>(all());
+        for (String f : DRAGONFLY_FAMILIES) {
+            list.add(dragonflyTypePolicy(f));
+        }
+        return list;
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.df2redis.translate.DbMapping;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -86,35 +87,13 @@ public final class JobSettings implements Serializable {
         return uri(Df2RedisOptions.TARGET_URL);
     }
 
-    /** Source db → target db; empty when unset (identity on standalone, db 0 only on a cluster). */
-    public Map<Integer, Integer> dbMap() {
-        String spec = values.get(Df2RedisOptions.DB_MAP.key());
-        Map<Integer, Integer> map = new LinkedHashMap<>();
-        if (spec == null || spec.isBlank()) {
-            return map;
+    /** Source db → target db (identity unless {@code db-map} says otherwise). */
+    public DbMapping dbMapping() {
+        try {
+            return DbMapping.parse(get(Df2RedisOptions.DB_MAP), get(Df2RedisOptions.DB_MAP_ALLOW_MERGE));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(Df2RedisOptions.DB_MAP.key(), e.getMessage());
         }
-        for (String pair : spec.split(",")) {
-            String[] sd = pair.trim().split("[:=]|->");
-            if (sd.length != 2) {
-                throw new InvalidSettingException(Df2RedisOptions.DB_MAP.key(),
-                        "expected pairs like \"0:0,1:3\", got '" + pair.trim() + "'");
-            }
-            int s;
-            int d;
-            try {
-                s = Integer.parseInt(sd[0].trim());
-                d = Integer.parseInt(sd[1].trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(Df2RedisOptions.DB_MAP.key(), "not a db number in '" + pair.trim() + "'");
-            }
-            if (s < 0 || d < 0) {
-                throw new InvalidSettingException(Df2RedisOptions.DB_MAP.key(), "negative db in '" + pair.trim() + "'");
-            }
-            if (map.put(s, d) != null) {
-                throw new InvalidSettingException(Df2RedisOptions.DB_MAP.key(), "source db " + s + " is mapped twice");
-            }
-        }
-        return map;
     }
 
     private URI uri(ConfigOption<String> option) {
@@ -146,7 +125,7 @@ public final class JobSettings implements Serializable {
 
     private void validate() {
         Map<String, ConfigOption<?>> known = new HashMap<>();
-        for (ConfigOption<?> o : Df2RedisOptions.all()) {
+        for (ConfigOption<?> o : Df2RedisOptions.allWithFamilies()) {
             known.put(o.key(), o);
         }
         for (String key : values.keySet()) {
@@ -154,7 +133,7 @@ public final class JobSettings implements Serializable {
                 throw new InvalidSettingException(key, "unknown setting (see README \"Settings\")");
             }
         }
-        for (ConfigOption<?> o : Df2RedisOptions.all()) {
+        for (ConfigOption<?> o : Df2RedisOptions.allWithFamilies()) {
             if (values.containsKey(o.key())) {
                 get(o); // type check
             }
@@ -181,12 +160,8 @@ public final class JobSettings implements Serializable {
         if (get(Df2RedisOptions.WRITER_WAIT_TIMEOUT).compareTo(Duration.ZERO) < 0) {
             throw new InvalidSettingException(Df2RedisOptions.WRITER_WAIT_TIMEOUT.key(), "must be ≥ 0");
         }
-        Map<Integer, Integer> dbMap = dbMap();
-        if (!get(Df2RedisOptions.DB_MAP_ALLOW_MERGE)
-                && dbMap.values().stream().distinct().count() != dbMap.size()) {
-            throw new InvalidSettingException(Df2RedisOptions.DB_MAP.key(),
-                    "two source dbs map to one target db; set db-map.allow-merge: true to allow it");
-        }
+        dbMapping();
+        TranslateSettings.translateConfig(this); // every translate.* value checked here, named
         String spillDir = values.get(Df2RedisOptions.FLOW_SPILL_DIR.key());
         if (spillDir != null && spillDir.isBlank()) {
             throw new InvalidSettingException(Df2RedisOptions.FLOW_SPILL_DIR.key(), "empty path");

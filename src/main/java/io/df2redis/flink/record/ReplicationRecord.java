@@ -10,9 +10,8 @@ import java.util.Objects;
  * <p>Kinds:
  *
  * <ul>
- *   <li>{@link Kind#DATA}: a snapshot object, an object part or a single-slot journal command;
- *   <li>{@link Kind#RENAME_SOURCE} / {@link Kind#RENAME_DEST}: the two halves of a journaled
- *       RENAME/RENAMENX whose keys are in different Redis slots, one routed to each slot;
+ *   <li>{@link Kind#DATA}: a snapshot object, an object part, or a single-slot unit of a journal
+ *       command (a cross-slot RENAME/COPY comes as two units, one per slot, told apart by slot);
  *   <li>{@link Kind#GLOBAL}: one copy per writer subtask of a FLUSHALL/FLUSHDB (event is the
  *       {@link FlowEvent.GlobalCommand}); a writer applies it once it has the copies of all {@link
  *       #barrierFlows()} flows;
@@ -25,8 +24,6 @@ public final class ReplicationRecord {
 
     public enum Kind {
         DATA,
-        RENAME_SOURCE,
-        RENAME_DEST,
         GLOBAL,
         EPOCH_RESET
     }
@@ -37,17 +34,19 @@ public final class ReplicationRecord {
     private final int slot;
     private final Kind kind;
     private final FlowEvent event;
+    private final byte[] routingKey;
     private final int barrierFlows;
     private final boolean clearTarget;
 
-    public ReplicationRecord(
-            int epoch, int flow, long seq, int slot, Kind kind, FlowEvent event, int barrierFlows, boolean clearTarget) {
+    public ReplicationRecord(int epoch, int flow, long seq, int slot, Kind kind, FlowEvent event, byte[] routingKey,
+            int barrierFlows, boolean clearTarget) {
         this.epoch = epoch;
         this.flow = flow;
         this.seq = seq;
         this.slot = slot;
         this.kind = Objects.requireNonNull(kind);
         this.event = event;
+        this.routingKey = routingKey;
         this.barrierFlows = barrierFlows;
         this.clearTarget = clearTarget;
         if (kind != Kind.EPOCH_RESET && event == null) {
@@ -55,20 +54,22 @@ public final class ReplicationRecord {
         }
     }
 
+    /** A snapshot object or part (its key is in the event). */
     public static ReplicationRecord data(int epoch, int flow, long seq, int slot, FlowEvent event) {
-        return new ReplicationRecord(epoch, flow, seq, slot, Kind.DATA, event, 0, false);
+        return new ReplicationRecord(epoch, flow, seq, slot, Kind.DATA, event, null, 0, false);
     }
 
-    public static ReplicationRecord renameHalf(int epoch, int flow, long seq, int slot, boolean sourceSide, FlowEvent.JournalCommand rename) {
-        return new ReplicationRecord(epoch, flow, seq, slot, sourceSide ? Kind.RENAME_SOURCE : Kind.RENAME_DEST, rename, 0, false);
+    /** A single-slot unit of a journal command, routed by {@code key}. */
+    public static ReplicationRecord journal(int epoch, int flow, long seq, int slot, byte[] key, FlowEvent.JournalCommand unit) {
+        return new ReplicationRecord(epoch, flow, seq, slot, Kind.DATA, unit, key, 0, false);
     }
 
     public static ReplicationRecord global(int epoch, int flow, long seq, int slot, FlowEvent.GlobalCommand command, int flows) {
-        return new ReplicationRecord(epoch, flow, seq, slot, Kind.GLOBAL, command, flows, false);
+        return new ReplicationRecord(epoch, flow, seq, slot, Kind.GLOBAL, command, null, flows, false);
     }
 
     public static ReplicationRecord epochReset(int epoch, int flow, int slot, int flows, boolean clearTarget) {
-        return new ReplicationRecord(epoch, flow, 0, slot, Kind.EPOCH_RESET, null, flows, clearTarget);
+        return new ReplicationRecord(epoch, flow, 0, slot, Kind.EPOCH_RESET, null, null, flows, clearTarget);
     }
 
     public int epoch() {
@@ -95,6 +96,16 @@ public final class ReplicationRecord {
     /** The event; {@code null} only for {@link Kind#EPOCH_RESET}. */
     public FlowEvent event() {
         return event;
+    }
+
+    /** The key a journal unit was routed by (null for other records). */
+    public byte[] routingKey() {
+        return routingKey;
+    }
+
+    /** A job-wide id of this record's journal entry, stable under replay of the same epoch. */
+    public String opId() {
+        return epoch + ":" + flow + ":" + seq;
     }
 
     public int barrierFlows() {

@@ -56,6 +56,11 @@ public final class ReplicationRecordSerializer extends TypeSerializer<Replicatio
         out.writeShort(r.slot());
         out.writeInt(r.barrierFlows());
         out.writeBoolean(r.clearTarget());
+        byte[] key = r.routingKey();
+        out.writeInt(key == null ? -1 : key.length);
+        if (key != null) {
+            out.write(key);
+        }
         if (r.event() != null) {
             FlowEventCodec.write(r.event(), out);
         }
@@ -74,8 +79,14 @@ public final class ReplicationRecordSerializer extends TypeSerializer<Replicatio
         int slot = in.readUnsignedShort();
         int barrierFlows = in.readInt();
         boolean clear = in.readBoolean();
+        int keyLength = in.readInt();
+        byte[] key = null;
+        if (keyLength >= 0) {
+            key = new byte[keyLength];
+            in.readFully(key);
+        }
         FlowEvent event = kind == ReplicationRecord.Kind.EPOCH_RESET ? null : FlowEventCodec.read(in);
-        return new ReplicationRecord(epoch, flow, seq, slot, kind, event, barrierFlows, clear);
+        return new ReplicationRecord(epoch, flow, seq, slot, kind, event, key, barrierFlows, clear);
     }
 
     @Override

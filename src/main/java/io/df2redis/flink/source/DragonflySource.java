@@ -8,7 +8,6 @@ import io.df2redis.flink.source.enumerator.DragonflySplitEnumerator;
 import io.df2redis.flink.source.enumerator.EnumeratorState;
 import io.df2redis.flink.source.enumerator.EnumeratorStateSerializer;
 import io.df2redis.flink.source.reader.DragonflySourceReader;
-import io.df2redis.flink.source.reader.JournalRouter;
 import io.df2redis.flink.source.split.FlowSplit;
 import io.df2redis.flink.source.split.FlowSplitSerializer;
 import java.util.Objects;
@@ -29,7 +28,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <pre>{@code
  * DragonflySource source = DragonflySource.builder()
- *     .settings(settings).flows(4).writers(4, 1024).router(router).build();
+ *     .settings(settings).flows(4).writers(4, 1024).build();
  * }</pre>
  */
 public final class DragonflySource
@@ -37,11 +36,9 @@ public final class DragonflySource
     private static final long serialVersionUID = 1L;
 
     private final DragonflySourceConfig config;
-    private final JournalRouter router;
 
-    private DragonflySource(DragonflySourceConfig config, JournalRouter router) {
+    private DragonflySource(DragonflySourceConfig config) {
         this.config = config;
-        this.router = router;
     }
 
     public static Builder builder() {
@@ -80,7 +77,7 @@ public final class DragonflySource
 
     @Override
     public SourceReader<ReplicationRecord, FlowSplit> createReader(SourceReaderContext ctx) {
-        return new DragonflySourceReader(ctx, config, router);
+        return new DragonflySourceReader(ctx, config);
     }
 
     @Override
@@ -94,7 +91,6 @@ public final class DragonflySource
         private int flows;
         private int writers;
         private int maxParallelism;
-        private JournalRouter router;
 
         public Builder settings(JobSettings s) {
             this.settings = s;
@@ -114,21 +110,15 @@ public final class DragonflySource
             return this;
         }
 
-        public Builder router(JournalRouter r) {
-            this.router = r;
-            return this;
-        }
-
         public DragonflySource build() {
             Objects.requireNonNull(settings, "settings");
-            Objects.requireNonNull(router, "router");
             if (flows <= 0) {
                 throw new IllegalArgumentException("flows must be ≥ 1");
             }
             if (writers <= 0 || maxParallelism < writers) {
                 throw new IllegalArgumentException("writers must be ≥ 1 and ≤ max parallelism");
             }
-            return new DragonflySource(new DragonflySourceConfig(settings, flows, writers, maxParallelism), router);
+            return new DragonflySource(new DragonflySourceConfig(settings, flows, writers, maxParallelism));
         }
     }
 }

@@ -44,7 +44,8 @@ class JobSettingsTest {
         JobSettings s = JobSettings.fromArgs("--config", yaml.toString(), "--target.url", "redis://h:1", "--writer.batch.max-commands", "200");
         assertThat(s.sourceUrl().getHost()).isEqualTo("10.0.0.1");
         assertThat(s.get(Df2RedisOptions.WRITER_BATCH_MAX_COMMANDS)).isEqualTo(200);
-        assertThat(s.dbMap()).isEqualTo(Map.of(0, 0, 1, 3));
+        assertThat(s.dbMapping().target(1, false, new byte[0])).isEqualTo(3);
+        assertThat(s.dbMapping().target(0, false, new byte[0])).isEqualTo(0);
     }
 
     @Test
@@ -61,9 +62,11 @@ class JobSettingsTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--source.url");
         assertThatThrownBy(() -> JobSettings.fromArgs(with("--db-map", "0:1,1:1")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--db-map").hasMessageContaining("allow-merge");
-        assertThat(JobSettings.fromArgs(with("--db-map", "0:1,1:1", "--db-map.allow-merge", "true")).dbMap()).hasSize(2);
+        assertThat(JobSettings.fromArgs(with("--db-map", "0:1,1:1", "--db-map.allow-merge", "true")).dbMapping().target(1, false, new byte[0])).isEqualTo(1);
         assertThatThrownBy(() -> JobSettings.fromArgs(with("--db-map", "0-1")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--db-map");
+        assertThatThrownBy(() -> JobSettings.fromArgs(with("--translate.dragonfly-types.json", "maybe")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--translate.dragonfly-types.json");
         assertThatThrownBy(() -> JobSettings.fromArgs(with("--flow.buffer.bytes", "ten")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--flow.buffer.bytes");
     }

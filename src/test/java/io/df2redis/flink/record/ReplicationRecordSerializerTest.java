@@ -48,9 +48,9 @@ class ReplicationRecordSerializerTest {
                         new DecodedValue.JsonValue(b("{}")))),
                 ReplicationRecord.data(1, 0, 9, 42, new FlowEvent.ObjectPart(0, b("bf"), RdbType.DF_SBF2, 0, true, -1, 0, 0,
                         new DecodedValue.OpaqueValue(new byte[] {9}))),
-                ReplicationRecord.data(2, 1, 1001, 16383, new FlowEvent.JournalCommand(5, 0, 1001, FlowEvent.JournalOpcode.COMMAND,
+                ReplicationRecord.journal(2, 1, 1001, 16383, b("k"), new FlowEvent.JournalCommand(5, 0, 1001, FlowEvent.JournalOpcode.COMMAND,
                         List.of(b("SET"), b("k"), new byte[0]))),
-                ReplicationRecord.renameHalf(2, 1, 1002, 7, true, new FlowEvent.JournalCommand(0, 9, 1002, FlowEvent.JournalOpcode.COMMAND,
+                ReplicationRecord.journal(2, 1, 1002, 7, b("b"), new FlowEvent.JournalCommand(0, 9, 1002, FlowEvent.JournalOpcode.COMMAND,
                         List.of(b("RENAME"), b("a"), b("b")))),
                 ReplicationRecord.global(2, 1, 1003, 0, new FlowEvent.GlobalCommand(0, 12, 1003, List.of(b("FLUSHALL"))), 4),
                 ReplicationRecord.epochReset(3, 0, 11, 4, true));
@@ -74,6 +74,7 @@ class ReplicationRecordSerializerTest {
             assertThat(back.slot()).isEqualTo(r.slot());
             assertThat(back.barrierFlows()).isEqualTo(r.barrierFlows());
             assertThat(back.clearTarget()).isEqualTo(r.clearTarget());
+            assertThat(back.routingKey()).isEqualTo(r.routingKey());
             assertThat(serialize(back)).as("re-serialized %s", r).isEqualTo(bytes);
             if (r.event() != null) {
                 assertThat(back.event().getClass()).isEqualTo(r.event().getClass());

@@ -12,7 +12,13 @@ import io.df2redis.flink.record.ReplicationRecord;
 import io.df2redis.flink.source.DragonflySourceConfig;
 import io.df2redis.flink.source.event.SessionEvents;
 import io.df2redis.flink.source.split.FlowSplit;
+import io.df2redis.flink.job.SkipReporter;
+import io.df2redis.flink.job.TranslateSettings;
 import io.df2redis.redis.Slots;
+import io.df2redis.translate.JournalSplitter;
+import io.df2redis.translate.SlotCommand;
+import io.df2redis.translate.TranslateConfig;
+import io.df2redis.translate.TranslationCounters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +51,9 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
 
     private final SourceReaderContext ctx;
     private final DragonflySourceConfig config;
-    private final JournalRouter router;
+    private final TranslateConfig translateConfig;
+    private final TranslationCounters translationCounters = new TranslationCounters();
+    private final SkipReporter skips;
     private final WriterAddresses writers;
     private final ReaderMetrics metrics;
     private final Map<Integer, FlowReader> flows = new TreeMap<>();
@@ -62,12 +70,13 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     private boolean pendingReset;
     private boolean finished;
 
-    public DragonflySourceReader(SourceReaderContext ctx, DragonflySourceConfig config, JournalRouter router) {
+    public DragonflySourceReader(SourceReaderContext ctx, DragonflySourceConfig config) {
         this.ctx = ctx;
         this.config = config;
-        this.router = router;
+        this.translateConfig = TranslateSettings.translateConfig(config.settings());
+        this.skips = new SkipReporter("reader " + ctx.getIndexOfSubtask());
         this.writers = new WriterAddresses(config.writerParallelism(), config.maxParallelism());
-        this.metrics = new ReaderMetrics(ctx.metricGroup());
+        this.metrics = new ReaderMetrics(ctx.metricGroup(), translationCounters);
         this.opener = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "df2redis-flow-opener-" + ctx.getIndexOfSubtask());
             t.setDaemon(true);
@@ -81,7 +90,9 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     @Override
     public void addSplits(List<FlowSplit> splits) {
         for (FlowSplit s : splits) {
-            flows.put(s.flow(), new FlowReader(s));
+            FlowReader f = new FlowReader(s);
+            f.splitter = new JournalSplitter(translateConfig, s.flow(), config.numFlows(), translationCounters, skips);
+            flows.put(s.flow(), f);
             epoch = Math.max(epoch, s.epoch());
             metrics.register(flows.get(s.flow()));
         }
@@ -289,8 +300,11 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             metrics.entry(f);
         } else if (e instanceof FlowEvent.JournalCommand c) {
             long seq = c.lsn() >= 0 ? c.lsn() : f.seq++;
-            for (RoutedCommand rc : router.route(f.flow, config.numFlows(), c)) {
-                out.collect(new ReplicationRecord(f.epoch, f.flow, seq, rc.slot(), rc.kind(), rc.command(), 0, false));
+            // Stray writes are dropped and multi-slot commands cut per slot, before the shuffle.
+            for (SlotCommand unit : f.splitter.split(c)) {
+                FlowEvent.JournalCommand piece = unit.args() == c.args() && unit.db() == c.db()
+                        ? c : new FlowEvent.JournalCommand(unit.db(), c.txid(), c.lsn(), c.opcode(), unit.args());
+                out.collect(ReplicationRecord.journal(f.epoch, f.flow, seq, unit.slot(), unit.key(), piece));
             }
             advance(f, c.lsn());
             metrics.journal(f);

@@ -5,6 +5,7 @@ import io.df2redis.dragonfly.flow.FlowConnection;
 import io.df2redis.dragonfly.stream.FlowStreamParser;
 import io.df2redis.flink.source.event.SessionEvents.FlowPosition;
 import io.df2redis.flink.source.split.FlowSplit;
+import io.df2redis.translate.JournalSplitter;
 import java.util.ArrayDeque;
 
 /**
@@ -41,6 +42,8 @@ final class FlowReader {
     FlowConnection connection;
     FlowStreamParser parser;
     final ArrayDeque<FlowEvent> pending = new ArrayDeque<>();
+    /** Before-shuffle translation of this flow's journal (stray filter, per-slot split). */
+    JournalSplitter splitter;
     FlowEvent.GlobalCommand held;
     boolean releaseHeld;
     /** Running sequence of records without an LSN (snapshot entries, journal blobs). */

@@ -1,6 +1,8 @@
 package io.df2redis.flink.source.reader;
 
 import io.df2redis.flink.source.split.FlowSplit;
+import io.df2redis.translate.Outcome;
+import io.df2redis.translate.TranslationCounters;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -14,8 +16,12 @@ final class ReaderMetrics {
     private final Map<Integer, Counter> entries = new HashMap<>();
     private final Map<Integer, Counter> journal = new HashMap<>();
 
-    ReaderMetrics(MetricGroup group) {
+    ReaderMetrics(MetricGroup group, TranslationCounters translation) {
         this.group = group.addGroup("dragonfly");
+        MetricGroup t = group.addGroup("translate");
+        for (Outcome o : Outcome.values()) {
+            t.gauge(o.name().toLowerCase(java.util.Locale.ROOT), (Gauge<Long>) () -> translation.get(o));
+        }
     }
 
     void register(FlowReader f) {
