@@ -86,6 +86,16 @@ public final class Df2RedisOptions {
     public static final ConfigOption<Integer> WRITER_WAIT_REPLICAS =
             ConfigOptions.key("writer.wait.replicas").intType().defaultValue(0)
                     .withDescription("WAIT for this many replicas per node before a checkpoint completes; 0 = off.");
+    public enum OnRefused {
+        /** A command Redis refuses fails the job (with key and reply). */
+        FAIL,
+        /** It is reported per key (log line and metric) and the job goes on. */
+        SKIP
+    }
+
+    public static final ConfigOption<OnRefused> WRITER_ON_REFUSED =
+            ConfigOptions.key("writer.on-refused").enumType(OnRefused.class).defaultValue(OnRefused.FAIL)
+                    .withDescription("fail or skip (report per key) a command the target refuses (WRONGTYPE, OOM, …).");
     public static final ConfigOption<Duration> WRITER_WAIT_TIMEOUT =
             ConfigOptions.key("writer.wait.timeout").durationType().defaultValue(Duration.ofSeconds(5));
 
@@ -156,7 +166,7 @@ public final class Df2RedisOptions {
                 TARGET_URL, TARGET_CLUSTER, TARGET_TLS_CA_FILE,
                 WRITER_CONNECTIONS_PER_NODE, WRITER_BATCH_MAX_COMMANDS, WRITER_BATCH_MAX_BYTES,
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
-                WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT,
+                WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
                 DROP_UNSUPPORTED_MEMBER_TTLS, SNAPSHOT_WRITE, NATIVE_BATCH_ELEMENTS, NATIVE_BATCH_BYTES, RESTORE_MAX_BYTES,
                 UNKNOWN_COMMANDS, CROSS_SLOT_COMMANDS, MERGED_FLUSH, INTERNAL_KEY_PREFIX, MAX_PARKED_BYTES,

@@ -1,0 +1,91 @@
+package io.df2redis.flink.job;
+
+import io.df2redis.dragonfly.session.DragonflyEndpoint;
+import io.df2redis.dragonfly.session.MasterConnection;
+import io.df2redis.flink.record.ReplicationRecord;
+import io.df2redis.flink.sink.RedisSink;
+import io.df2redis.flink.source.DragonflySource;
+import io.df2redis.resp.RespReply;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The df2redis job: {@code DragonflySource → keyBy(slot) → RedisSink}. Run with {@code flink run
+ * df2redis-job.jar --source.url … --target.url …} on a cluster, or {@code java -jar
+ * df2redis-local.jar …} on an embedded MiniCluster.
+ */
+public final class Df2RedisJob {
+    private static final Logger LOG = LoggerFactory.getLogger(Df2RedisJob.class);
+    /**
+     * Pinned so that slot → writer subtask stays the same across restarts and rescaling (the source
+     * addresses copies of global commands to each writer through it).
+     */
+    public static final int MAX_PARALLELISM = 1024;
+    /** Used when the cluster configures no checkpointing: the sink flushes and flows ACK at each. */
+    static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+
+    private Df2RedisJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings;
+        try {
+            settings = JobSettings.fromArgs(args);
+        } catch (InvalidSettingException e) {
+            System.err.println("df2redis: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        int flows = settings.isSet(Df2RedisOptions.SOURCE_FLOWS) ? settings.get(Df2RedisOptions.SOURCE_FLOWS) : probeFlows(settings);
+        boolean restoring = env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent();
+        if (restoring) {
+            LOG.info("resuming from a savepoint: the target policy was applied by the first run");
+        } else {
+            TargetPreparation.apply(settings);
+        }
+        build(env, settings, flows);
+        env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobSettings settings, int flows) {
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING); // BATCH would sort by key and lose arrival order
+        env.setMaxParallelism(MAX_PARALLELISM);
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL_MS);
+        }
+        int writers = settings.isSet(Df2RedisOptions.SINK_PARALLELISM) ? settings.get(Df2RedisOptions.SINK_PARALLELISM) : flows;
+        DragonflySource source = DragonflySource.builder()
+                .settings(settings).flows(flows).writers(writers, MAX_PARALLELISM).build();
+        DataStream<ReplicationRecord> records = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Dragonfly " + source.config().endpoint())
+                .uid("dragonfly-source")
+                .setParallelism(flows);
+        records.keyBy(new SlotKeySelector())
+                .sinkTo(RedisSink.builder().settings(settings).writers(writers, MAX_PARALLELISM).build())
+                .uid("redis-sink")
+                .name("Redis " + WriterSettings.describe(settings))
+                .setParallelism(writers);
+    }
+
+    /** Flows = master shards: the length of {@code DFLY REPLICAOFFSET} (no session is created). */
+    static int probeFlows(JobSettings settings) throws Exception {
+        DragonflyEndpoint endpoint = DragonflyEndpoint.parse(settings.sourceUrl().toString());
+        io.df2redis.flink.source.DragonflySourceConfig cfg = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
+        try (MasterConnection c = MasterConnection.open(endpoint, cfg.connectConfig(), "probe")) {
+            RespReply reply = c.call("DFLY", "REPLICAOFFSET");
+            if (reply.isError()) {
+                throw new IllegalStateException("source " + endpoint + " answered DFLY REPLICAOFFSET with " + reply.describe()
+                        + ": is it a Dragonfly master? (set --source.flows to skip this probe)");
+            }
+            int n = reply.asArray().size();
+            LOG.info("source {} has {} shards: {} flows", endpoint, n, n);
+            return n;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.df2redis.flink.job;
+
+import io.df2redis.redis.RedisWriter;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The full-sync target policy (DESIGN §6), applied once when a job is submitted (not when it
+ * resumes from a savepoint): {@code fail-if-not-empty} refuses a target that holds keys,
+ * {@code flush} empties it, {@code overwrite} writes over what is there.
+ */
+public final class TargetPreparation {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetPreparation.class);
+
+    private TargetPreparation() {}
+
+    public static void apply(JobSettings settings) throws Exception {
+        Df2RedisOptions.TargetPolicy policy = settings.get(Df2RedisOptions.FULL_SYNC_TARGET_POLICY);
+        if (policy == Df2RedisOptions.TargetPolicy.OVERWRITE) {
+            LOG.info("target policy overwrite: keys already in the target stay unless the source overwrites them");
+            return;
+        }
+        try (RedisWriter w = RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null))) {
+            if (policy == Df2RedisOptions.TargetPolicy.FLUSH) {
+                w.flushAll();
+                LOG.info("target policy flush: FLUSHALL done on every primary of {}", WriterSettings.describe(settings));
+                return;
+            }
+            Map<String, Long> keys = w.keyCounts();
+            long total = keys.values().stream().mapToLong(Long::longValue).sum();
+            if (total > 0) {
+                throw new InvalidSettingException(Df2RedisOptions.FULL_SYNC_TARGET_POLICY.key(),
+                        "the target " + WriterSettings.describe(settings) + " is not empty (" + keys
+                                + "); choose flush to empty it first or overwrite to write over it");
+            }
+        }
+    }
+}

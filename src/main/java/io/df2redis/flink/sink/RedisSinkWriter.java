@@ -1,0 +1,301 @@
+package io.df2redis.flink.sink;
+
+import io.df2redis.dragonfly.event.FlowEvent;
+import io.df2redis.flink.job.Df2RedisOptions;
+import io.df2redis.flink.job.InvalidSettingException;
+import io.df2redis.flink.job.SkipReporter;
+import io.df2redis.flink.job.TranslateSettings;
+import io.df2redis.flink.job.WriterSettings;
+import io.df2redis.flink.record.ReplicationRecord;
+import io.df2redis.redis.CommandFailure;
+import io.df2redis.redis.FailureHandler;
+import io.df2redis.redis.RedisCommand;
+import io.df2redis.redis.RedisWriter;
+import io.df2redis.redis.Slots;
+import io.df2redis.redis.TargetCapabilities;
+import io.df2redis.resp.RespReply;
+import io.df2redis.translate.SlotApplier;
+import io.df2redis.translate.SlotCommand;
+import io.df2redis.translate.TargetFlush;
+import io.df2redis.translate.TargetIo;
+import io.df2redis.translate.TargetProfile;
+import io.df2redis.translate.TranslateConfig;
+import io.df2redis.translate.TranslationCounters;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One writer subtask: barrier ({@link WriterBarriers}) → translation ({@link SlotApplier}) →
+ * pipelined Redis writer ({@link RedisWriter}). Runs on the task's mailbox thread; never waits on
+ * another writer subtask (parked slots are polled from a timer).
+ */
+final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, RedisSinkState>, WriterBarriers.Actions {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
+    private static final long POLL_INTERVAL_MS = 50;
+
+    private final RedisSink.Config config;
+    private final int subtask;
+    private final BitSet ownedSlots;
+    private final RedisWriter redis;
+    private final TargetProfile profile;
+    private final TranslationCounters counters = new TranslationCounters();
+    private final SlotApplier applier;
+    private final WriterBarriers barriers;
+    private final ProcessingTimeService timers;
+    private final SinkMetrics metrics;
+    private final AtomicLong refusedSkipped = new AtomicLong();
+    private volatile boolean closed;
+
+    RedisSinkWriter(WriterInitContext ctx, RedisSink.Config config, Collection<RedisSinkState> restored) throws IOException {
+        this.config = config;
+        this.subtask = ctx.getTaskInfo().getIndexOfThisSubtask();
+        this.ownedSlots = ownedSlots(subtask, config.parallelism(), config.maxParallelism());
+        this.timers = ctx.getProcessingTimeService();
+        String where = "writer " + subtask;
+        this.redis = RedisWriter.open(WriterSettings.target(config.settings()),
+                WriterSettings.writerConfig(config.settings(), failureHandler(where)));
+        try {
+            TargetCapabilities caps = redis.capabilities();
+            this.profile = TargetProfile.of(caps.version(), caps.restoreRdbVersion(), caps.cluster(), moduleNames(caps.modules()));
+            TranslateConfig tc;
+            try {
+                tc = TranslateSettings.translateConfig(config.settings()).validate(profile);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(e.getMessage().split(":")[0].split("=")[0].trim(), e.getMessage());
+            }
+            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, new SkipReporter(where), new Io());
+            this.barriers = restore(restored);
+            this.metrics = new SinkMetrics(ctx.metricGroup(), redis.metrics(), counters, barriers, applier, refusedSkipped);
+        } catch (IOException | RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+        LOG.info("writer {}/{}: {} slots, target {} (Redis {}, RDB {} for RESTORE{})", subtask, config.parallelism(),
+                ownedSlots.cardinality(), WriterSettings.describe(config.settings()), profile.version()[0] + "." + profile.version()[1],
+                profile.rdbVersion(), profile.cluster() ? ", cluster" : "");
+        schedulePoll();
+    }
+
+    private WriterBarriers restore(Collection<RedisSinkState> restored) throws IOException {
+        int epoch = 0;
+        List<ReplicationRecord> held = new ArrayList<>();
+        for (RedisSinkState s : restored) {
+            if (s.holdsRecords() && s.parallelism() != config.parallelism()) {
+                throw new IOException("writer state of subtask " + s.subtask() + " of " + s.parallelism()
+                        + " holds records of its slots (a global command or a cross-slot move was in progress);"
+                        + " it cannot be restored at parallelism " + config.parallelism()
+                        + ". Restore at parallelism " + s.parallelism() + ", or take the savepoint again once nothing is held.");
+            }
+            epoch = Math.max(epoch, s.resetEpoch());
+            held.addAll(s.barrierRecords());
+            if (s.applierState().length > 0) {
+                applier.restoreState(s.applierState());
+            }
+        }
+        try {
+            return WriterBarriers.restore(epoch, held, this);
+        } catch (Exception e) {
+            throw new IOException("restoring the writer barrier failed", e);
+        }
+    }
+
+    private FailureHandler failureHandler(String where) {
+        if (config.settings().get(Df2RedisOptions.WRITER_ON_REFUSED) == Df2RedisOptions.OnRefused.FAIL) {
+            return FailureHandler.failFast();
+        }
+        return FailureHandler.reportAndContinue(f -> {
+            refusedSkipped.incrementAndGet();
+            if (f.reason() == CommandFailure.Reason.REFUSED) {
+                LOG.warn("{}: db {} key {}: {} refused by {}: {} (skipped, writer.on-refused=skip)", where,
+                        f.command().db(), f.keyText(), f.command().name(), f.node(), f.reply());
+            } else {
+                LOG.warn("{}: db {} key {}: {} not applied ({}): {}", where, f.command().db(), f.keyText(),
+                        f.command().name(), f.reason(), f.reply());
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ input
+
+    @Override
+    public void write(ReplicationRecord record, Context context) throws IOException, InterruptedException {
+        try {
+            barriers.offer(record, this);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void apply(ReplicationRecord record) {
+        FlowEvent e = record.event();
+        if (e instanceof FlowEvent.SnapshotObject o) {
+            applier.snapshot(o);
+        } else if (e instanceof FlowEvent.ObjectPart p) {
+            applier.part(p);
+        } else if (e instanceof FlowEvent.JournalCommand c) {
+            applier.journal(new SlotCommand(c.db(), record.slot(), record.routingKey(), c.args()), record.opId());
+        } else {
+            throw new IllegalStateException("writer " + subtask + ": unexpected record " + record);
+        }
+    }
+
+    @Override
+    public void applyGlobal(FlowEvent.GlobalCommand command) {
+        applier.global(command);
+    }
+
+    @Override
+    public void resetEpoch(int epoch, boolean clearTarget) throws Exception {
+        redis.flush();
+        applier.reset();
+        if (clearTarget) {
+            long n = redis.clearSlots(ownedSlots);
+            LOG.info("writer {}: full resync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
+        } else {
+            LOG.info("writer {}: full resync (epoch {}): target kept (overwrite)", subtask, epoch);
+        }
+    }
+
+    @Override
+    public void dropped(ReplicationRecord record) {
+        metrics.dropped();
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        applier.poll();
+        if (endOfInput) {
+            // The last records may wait on a cross-slot move's other half: finish them before the end.
+            while (!applier.idle()) {
+                redis.flush();
+                applier.poll();
+                if (!applier.idle()) {
+                    Thread.sleep(POLL_INTERVAL_MS);
+                }
+            }
+        }
+        redis.flush();
+    }
+
+    @Override
+    public List<RedisSinkState> snapshotState(long checkpointId) {
+        return List.of(new RedisSinkState(subtask, config.parallelism(), barriers.resetEpoch(), barriers.stateForCheckpoint(),
+                applier.idle() ? new byte[0] : applier.snapshotState(checkpointId)));
+    }
+
+    private void schedulePoll() {
+        if (closed) {
+            return;
+        }
+        timers.registerTimer(timers.getCurrentProcessingTime() + POLL_INTERVAL_MS, ts -> {
+            if (!closed) {
+                applier.poll();
+                schedulePoll();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        redis.close();
+    }
+
+    // ------------------------------------------------------------------ the target, for the translation
+
+    /** The translation's view of the writer. */
+    private final class Io implements TargetIo {
+        @Override
+        public void submit(RedisCommand command) {
+            try {
+                redis.submit(command);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing to Redis", e);
+            }
+        }
+
+        @Override
+        public List<RespReply> call(List<RedisCommand> commands) {
+            try {
+                return redis.call(commands);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing to Redis", e);
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void flush(TargetFlush flush) {
+            try {
+                if (config.parallelism() == 1 && flush.slotRanges().isEmpty()) {
+                    // The only writer: the target's own flush is exact and fast.
+                    if (flush.all()) {
+                        redis.flushAll();
+                    } else {
+                        for (int db : flush.dbs()) {
+                            redis.flushDb(db);
+                        }
+                    }
+                    return;
+                }
+                // Several writers: each clears only the slots it owns, so none wipes another's newer writes.
+                BitSet slots = (BitSet) ownedSlots.clone();
+                if (!flush.slotRanges().isEmpty()) {
+                    BitSet ranges = new BitSet(Slots.COUNT);
+                    for (int[] r : flush.slotRanges()) {
+                        ranges.set(r[0], r[1] + 1);
+                    }
+                    slots.and(ranges);
+                }
+                Set<Integer> dbs = flush.all() ? null : new HashSet<>(flush.dbs());
+                long n = dbs == null ? redis.clearSlots(slots) : redis.clearSlots(dbs, slots);
+                LOG.info("writer {}: {}: cleared {} keys of its slots", subtask, flush, n);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while flushing Redis", e);
+            } catch (IOException e) {
+                throw new IllegalStateException("flushing the target for " + flush + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static BitSet ownedSlots(int subtask, int parallelism, int maxParallelism) {
+        BitSet owned = new BitSet(Slots.COUNT);
+        for (int slot = 0; slot < Slots.COUNT; slot++) {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(slot, maxParallelism, parallelism) == subtask) {
+                owned.set(slot);
+            }
+        }
+        return owned;
+    }
+
+    private static Set<String> moduleNames(List<String> modules) {
+        Set<String> names = new HashSet<>();
+        for (String m : modules) {
+            int slash = m.indexOf('/');
+            names.add(slash < 0 ? m : m.substring(0, slash));
+        }
+        return names;
+    }
+}
