@@ -6,6 +6,7 @@ import io.df2redis.flink.record.ReplicationRecord;
 import io.df2redis.flink.sink.RedisSink;
 import io.df2redis.flink.source.DragonflySource;
 import io.df2redis.resp.RespReply;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -54,6 +55,15 @@ public final class Df2RedisJob {
 
     /** Adds the job's operators to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings, int flows) {
+        build(env, settings, flows, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, JobSettings, int)}, with {@code afterSource}
+     * applied to the source's stream before the shuffle (tests insert a failing-once operator there).
+     */
+    public static void build(StreamExecutionEnvironment env, JobSettings settings, int flows,
+            UnaryOperator<DataStream<ReplicationRecord>> afterSource) {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING); // BATCH would sort by key and lose arrival order
         env.setMaxParallelism(MAX_PARALLELISM);
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
@@ -66,6 +76,7 @@ public final class Df2RedisJob {
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Dragonfly " + source.config().endpoint())
                 .uid("dragonfly-source")
                 .setParallelism(flows);
+        records = afterSource.apply(records);
         records.keyBy(new SlotKeySelector())
                 .sinkTo(RedisSink.builder().settings(settings).writers(writers, MAX_PARALLELISM).build())
                 .uid("redis-sink")

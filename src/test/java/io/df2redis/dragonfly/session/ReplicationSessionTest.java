@@ -14,6 +14,7 @@ import io.df2redis.testing.dfsim.EventModel;
 import io.df2redis.testing.dfsim.GeneratedEngine;
 import io.df2redis.testing.dfsim.SimDataset;
 import io.df2redis.testing.dfsim.SimValue;
+import io.df2redis.testing.dfsim.SimWorkload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,68 +66,6 @@ class ReplicationSessionTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A mixed dataset: every encoding the simulator writes, big values that become tagged chunks, three dbs. */
-    static void seed(GeneratedEngine g, Random r) {
-        long future = System.currentTimeMillis() + 3_600_000;
-        for (int i = 0; i < 60; i++) {
-            g.seed(0, "str:" + i, SimValue.string(b("value-" + i)));
-            g.seed(0, "int:" + i, SimValue.string(b(Integer.toString(i * 1000 - 7))));
-            SimValue ttl = SimValue.string(b("expiring-" + i));
-            ttl.expireAtMs(future + i);
-            g.seed(1, "ttl:" + i, ttl);
-        }
-        byte[] big = new byte[300_000];
-        r.nextBytes(big);
-        g.seed(0, "big:string", SimValue.string(big));
-        SimValue bigList = SimValue.empty(SimValue.Kind.LIST);
-        SimValue smallList = SimValue.empty(SimValue.Kind.LIST);
-        SimValue ints = SimValue.empty(SimValue.Kind.SET);
-        SimValue words = SimValue.empty(SimValue.Kind.SET);
-        SimValue smallHash = SimValue.empty(SimValue.Kind.HASH);
-        SimValue bigHash = SimValue.empty(SimValue.Kind.HASH);
-        SimValue smallZ = SimValue.empty(SimValue.Kind.ZSET);
-        SimValue bigZ = SimValue.empty(SimValue.Kind.ZSET);
-        SimDataset tmp = new SimDataset();
-        for (int i = 0; i < 30_000; i++) {
-            tmp.apply(0, List.of(b("RPUSH"), b("big:list"), b("element-" + i + "-" + r.nextInt(1000))));
-        }
-        for (int i = 0; i < 5; i++) {
-            tmp.apply(0, List.of(b("RPUSH"), b("small:list"), b("e" + i)));
-            tmp.apply(0, List.of(b("SADD"), b("set:ints"), b(Integer.toString(i * 70_000 - 3))));
-            tmp.apply(0, List.of(b("SADD"), b("set:words"), b("w" + i)));
-            tmp.apply(0, List.of(b("HSET"), b("hash:small"), b("f" + i), b(Integer.toString(i))));
-            tmp.apply(0, List.of(b("ZADD"), b("zset:small"), b(i + ".5"), b("m" + i)));
-        }
-        tmp.apply(0, List.of(b("ZADD"), b("zset:small"), b("inf"), b("top"), b("-inf"), b("bottom")));
-        for (int i = 0; i < 3000; i++) {
-            tmp.apply(0, List.of(b("HSET"), b("hash:big"), b("field:" + i), b("v" + r.nextLong())));
-            tmp.apply(0, List.of(b("ZADD"), b("zset:big"), b(Double.toString(r.nextGaussian() * 1e6)), b("member:" + i)));
-        }
-        tmp.apply(0, List.of(b("ZADD"), b("zset:big"), b("-inf"), b("floor")));
-        for (String k : List.of("big:list", "small:list", "set:ints", "set:words", "hash:small", "hash:big", "zset:small", "zset:big")) {
-            g.seed(k.startsWith("small") ? 5 : 0, k, tmp.get(0, io.df2redis.testing.recordings.Bytes.utf8(k)));
-        }
-        assertThat(bigList.isEmptyContainer() && smallList.isEmptyContainer() && ints.isEmptyContainer()
-                && words.isEmptyContainer() && smallHash.isEmptyContainer() && bigHash.isEmptyContainer()
-                && smallZ.isEmptyContainer() && bigZ.isEmptyContainer()).isTrue();
-    }
-
-    /** One client write of a random kind, as the application on the master would do. */
-    static void randomWrite(GeneratedEngine g, Random r, int i) {
-        int k = r.nextInt(20);
-        switch (r.nextInt(9)) {
-            case 0 -> g.write(0, "SET", "str:" + k, "w" + i);
-            case 1 -> g.write(0, "INCR", "counter:" + k);
-            case 2 -> g.write(0, "LPUSH", r.nextBoolean() ? "big:list" : "list:" + k, "x" + i, "y" + i);
-            case 3 -> g.write(0, "DEL", "str:" + k, "int:" + k, "counter:" + (k + 1));
-            case 4 -> g.write(1, "SET", "ttl:new:" + k, "v" + i, "PX", "3600000");
-            case 5 -> g.write(0, "SADD", r.nextBoolean() ? "set:ints" : "set:words", Integer.toString(i));
-            case 6 -> g.write(0, "HSET", "hash:big", "field:" + r.nextInt(4000), "n" + i);
-            case 7 -> g.write(0, "ZADD", "zset:big", Integer.toString(i), "member:" + r.nextInt(4000));
-            default -> g.write(1, "EXPIRE", "ttl:" + k, "7200");
-        }
-    }
-
     private void awaitCaughtUp(GeneratedEngine g) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long[] want = g.replicaOffsets();
@@ -152,7 +91,7 @@ class ReplicationSessionTest {
                 .withStream(FlowStreamWriter.Options.defaults().withChunks(32 * 1024, true)));
         GeneratedEngine g = sim.generated();
         Random r = new Random(flows);
-        seed(g, r);
+        SimWorkload.seed(g, r);
         g.paceSnapshot(Duration.ofMillis(3));
         EventModel model = new EventModel();
         session = new ReplicationSession(sim.endpoint(), config(), model);
@@ -163,7 +102,7 @@ class ReplicationSessionTest {
         Thread writer = new Thread(() -> {
             int i = 0;
             while (!stop.get()) {
-                randomWrite(g, r, i++);
+                SimWorkload.randomWrite(g, r, i++);
                 some.countDown();
                 try {
                     Thread.sleep(1);
@@ -180,13 +119,13 @@ class ReplicationSessionTest {
         writer.join();
         // Stable sync: more writes, a FLUSHALL on every flow, writes after it, a WAIT, an expiry.
         for (int i = 0; i < 200; i++) {
-            randomWrite(g, r, 10_000 + i);
+            SimWorkload.randomWrite(g, r, 10_000 + i);
         }
         awaitCaughtUp(g);
         assertSameData(g.dataset(), model);
         g.write(0, "FLUSHALL");
         for (int i = 0; i < 100; i++) {
-            randomWrite(g, r, 20_000 + i);
+            SimWorkload.randomWrite(g, r, 20_000 + i);
         }
         g.write(0, "SET", "short-lived", "x", "PX", "1");
         Thread.sleep(5);
@@ -218,13 +157,13 @@ class ReplicationSessionTest {
         sim = DfSim.generated(DfSimConfig.defaults().withFlows(2));
         GeneratedEngine g = sim.generated();
         Random r = new Random(11);
-        seed(g, r);
+        SimWorkload.seed(g, r);
         EventModel model = new EventModel();
         session = new ReplicationSession(sim.endpoint(), config(), model);
         session.start(null);
         assertThat(session.awaitStable(Duration.ofSeconds(30))).isTrue();
         for (int i = 0; i < 100; i++) {
-            randomWrite(g, r, i);
+            SimWorkload.randomWrite(g, r, i);
         }
         awaitCaughtUp(g);
         ResumePoint resume = session.resumePoint();
@@ -233,13 +172,13 @@ class ReplicationSessionTest {
         assertThat(sim.awaitCancellation(1, Duration.ofSeconds(5))).isTrue();
 
         for (int i = 0; i < 100; i++) {
-            randomWrite(g, r, 1000 + i);
+            SimWorkload.randomWrite(g, r, 1000 + i);
         }
         session = new ReplicationSession(sim.endpoint(), config(), model);
         session.start(resume);
         assertThat(session.awaitStable(Duration.ofSeconds(30))).isTrue();
         for (int i = 0; i < 50; i++) {
-            randomWrite(g, r, 2000 + i);
+            SimWorkload.randomWrite(g, r, 2000 + i);
         }
         awaitCaughtUp(g);
         assertSameData(g.dataset(), model);
@@ -252,7 +191,7 @@ class ReplicationSessionTest {
         sim = DfSim.generated(DfSimConfig.defaults().withFlows(2));
         GeneratedEngine g = sim.generated();
         Random r = new Random(12);
-        seed(g, r);
+        SimWorkload.seed(g, r);
         EventModel model = new EventModel();
         session = new ReplicationSession(sim.endpoint(), config(), model);
         session.start(null);
@@ -262,7 +201,7 @@ class ReplicationSessionTest {
         session.close();
         assertThat(sim.awaitCancellation(1, Duration.ofSeconds(5))).isTrue();
         for (int i = 0; i < 100; i++) {
-            randomWrite(g, r, i);
+            SimWorkload.randomWrite(g, r, i);
         }
         g.evictBacklog();
         session = new ReplicationSession(sim.endpoint(), config(), model);
@@ -278,7 +217,7 @@ class ReplicationSessionTest {
         sim = DfSim.generated(DfSimConfig.defaults().withFlows(2));
         GeneratedEngine g = sim.generated();
         Random r = new Random(13);
-        seed(g, r);
+        SimWorkload.seed(g, r);
         EventModel model = new EventModel();
         session = new ReplicationSession(sim.endpoint(), config(), model);
         session.start(null);
@@ -288,7 +227,7 @@ class ReplicationSessionTest {
         session.close();
         assertThat(sim.awaitCancellation(1, Duration.ofSeconds(5))).isTrue();
         for (int i = 0; i < 200; i++) {
-            randomWrite(g, r, i);
+            SimWorkload.randomWrite(g, r, i);
         }
         // Only shard 1 forgets: flow 0 gets PARTIAL, flow 1 FULL.
         g.evictBacklog(1);
@@ -350,7 +289,7 @@ class ReplicationSessionTest {
         sim = DfSim.generated(DfSimConfig.defaults().withFlows(2).withStallTimeout(Duration.ofMillis(800)));
         GeneratedEngine g = sim.generated();
         Random r = new Random(15);
-        seed(g, r);
+        SimWorkload.seed(g, r);
         byte[] v = new byte[200_000];
         for (int i = 0; i < 15; i++) {
             r.nextBytes(v);
@@ -382,7 +321,7 @@ class ReplicationSessionTest {
         resume.countDown();
         assertThat(session.awaitStable(Duration.ofSeconds(30))).isTrue();
         for (int i = 0; i < 50; i++) {
-            randomWrite(g, r, i);
+            SimWorkload.randomWrite(g, r, i);
         }
         awaitCaughtUp(g);
         assertSameData(g.dataset(), model);

@@ -1,0 +1,266 @@
+package io.df2redis.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.df2redis.dragonfly.encode.FlowStreamWriter;
+import io.df2redis.flink.job.Df2RedisJob;
+import io.df2redis.flink.job.JobSettings;
+import io.df2redis.testing.dfsim.DfSim;
+import io.df2redis.testing.dfsim.DfSimConfig;
+import io.df2redis.testing.dfsim.GeneratedEngine;
+import io.df2redis.testing.dfsim.SimWorkload;
+import io.df2redis.testing.redis.RedisClusterProcesses;
+import io.df2redis.testing.redis.RedisServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole job on a MiniCluster: the master simulator → DragonflySource → keyBy(slot) → RedisSink
+ * → a real redis-server (standalone, or a 6-node cluster), with writes during the full sync and
+ * after it; the target ends equal to the simulator's data. Every test also checks that the job
+ * never sent the master a forbidden order.
+ */
+@Timeout(300)
+class DragonflyToRedisJobTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .setConfiguration(flinkConfig())
+            .build());
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private DfSim sim;
+    private JobClient job;
+
+    static Configuration flinkConfig() {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        return c;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
+        if (sim != null) {
+            List<?> v = sim.violations();
+            sim.close();
+            assertThat(v).as("forbidden or suspicious orders the job sent the master").isEmpty();
+        }
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    private GeneratedEngine startSimulator(int flows, long seed) throws Exception {
+        sim = DfSim.generated(DfSimConfig.defaults().withFlows(flows)
+                .withStream(FlowStreamWriter.Options.defaults().withChunks(32 * 1024, true)));
+        GeneratedEngine g = sim.generated();
+        SimWorkload.seed(g, new Random(seed));
+        return g;
+    }
+
+    private JobTestSupport.Target standaloneTarget() throws Exception {
+        RedisServerProcess r = RedisServerProcess.builder().start();
+        toClose.add(r);
+        return JobTestSupport.standalone(r.host(), r.port(), r.url());
+    }
+
+    private JobTestSupport.Target clusterTarget() throws Exception {
+        RedisClusterProcesses c = RedisClusterProcesses.start();
+        toClose.add(c);
+        RedisServerProcess seed = c.primaries().get(0);
+        return JobTestSupport.cluster(seed.host(), seed.port(), c.url());
+    }
+
+    private List<String> args(int flows, JobTestSupport.Target target, boolean cluster, String... more) {
+        List<String> a = new ArrayList<>(List.of(
+                "--source.url", "redis://127.0.0.1:" + sim.port(),
+                "--target.url", target.url(),
+                "--source.flows", Integer.toString(flows),
+                "--flow.spill.dir", tmp.resolve("spill").toString()));
+        if (cluster) {
+            // The seed data has dbs 0, 1 and 5 with distinct keys: a cluster holds them all in db 0.
+            a.addAll(List.of("--db-map", "0:0,1:0,5:0", "--db-map.allow-merge", "true",
+                    "--translate.merged-flush", "flush-target-db"));
+        }
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private JobClient submit(List<String> args, java.util.function.UnaryOperator<org.apache.flink.streaming.api.datastream.DataStream<io.df2redis.flink.record.ReplicationRecord>> afterSource, int flows)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(300);
+        Df2RedisJob.build(env, JobSettings.fromArgs(args.toArray(new String[0])), flows, afterSource);
+        return env.executeAsync("df2redis test");
+    }
+
+    /** Random writes from a background thread until stopped. */
+    private static final class Writer implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicInteger count = new AtomicInteger();
+        private final Thread thread;
+
+        Writer(GeneratedEngine g, long seed, boolean idempotentOnly) {
+            Random r = new Random(seed);
+            thread = new Thread(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    if (idempotentOnly) {
+                        SimWorkload.idempotentWrite(g, r, i++);
+                    } else {
+                        SimWorkload.randomWrite(g, r, i++);
+                    }
+                    count.incrementAndGet();
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "sim-writer");
+            thread.start();
+        }
+
+        int count() {
+            return count.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+    }
+
+    private void awaitStable(Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!sim.sessions().isEmpty() && sim.sessions().get(sim.sessions().size() - 1).state() == DfSim.State.STABLE_SYNC) {
+                return;
+            }
+            if (job.getJobStatus().get() == JobStatus.FAILED) {
+                job.getJobExecutionResult().get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the job did not reach stable sync in " + timeout + "; events: " + sim.events());
+    }
+
+    private void replicate(int flows, boolean cluster) throws Exception {
+        GeneratedEngine g = startSimulator(flows, flows);
+        g.paceSnapshot(Duration.ofMillis(2));
+        JobTestSupport.Target target = cluster ? clusterTarget() : standaloneTarget();
+        job = submit(args(flows, target, cluster), java.util.function.UnaryOperator.identity(), flows);
+        try (Writer w = new Writer(g, 7, false)) {
+            awaitStable(Duration.ofSeconds(120));
+            while (w.count() < 300) {
+                Thread.sleep(10);
+            }
+        }
+        JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(60));
+        // Stable sync: a FLUSHALL on every flow, with writes right after it on every flow.
+        Random r = new Random(99);
+        g.write(0, "FLUSHALL");
+        for (int i = 0; i < 300; i++) {
+            SimWorkload.randomWrite(g, r, 50_000 + i);
+        }
+        g.ping();
+        JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(60));
+        assertThat(sim.sessions()).as("one session: nothing failed").hasSize(1);
+        assertThat(g.journalBlobsWritten()).as("writes during the full sync").isPositive();
+        assertThat(g.taggedChunksWritten()).as("tagged chunks on the wire").isPositive();
+    }
+
+    @ParameterizedTest(name = "{0} flows")
+    @ValueSource(ints = {2, 4})
+    void replicatesIntoStandaloneRedis(int flows) throws Exception {
+        replicate(flows, false);
+    }
+
+    @ParameterizedTest(name = "{0} flows")
+    @ValueSource(ints = {2, 4})
+    void replicatesIntoRedisCluster(int flows) throws Exception {
+        replicate(flows, true);
+    }
+
+    @Test
+    void snapshotModeEndsByItselfAtTheStableCut() throws Exception {
+        int flows = 2;
+        GeneratedEngine g = startSimulator(flows, 5);
+        g.paceSnapshot(Duration.ofMillis(2));
+        JobTestSupport.Target target = standaloneTarget();
+        job = submit(args(flows, target, false, "--mode", "snapshot"), java.util.function.UnaryOperator.identity(), flows);
+        io.df2redis.testing.dataset.Dataset atCut;
+        try (Writer w = new Writer(g, 11, false)) {
+            awaitStable(Duration.ofSeconds(120));
+        }
+        // Nothing is written after the writer stopped: what the master holds now is the stable cut.
+        atCut = io.df2redis.testing.flink.SimDatasets.toDataset(g.dataset());
+        Random r = new Random(3);
+        for (int i = 0; i < 200; i++) {
+            SimWorkload.randomWrite(g, r, 90_000 + i); // after the cut: must not reach the target
+        }
+        job.getJobExecutionResult().get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.FINISHED);
+        List<String> diff = target.rules().now(System.currentTimeMillis(), 0).differences(atCut, target.dump().get());
+        assertThat(diff).as("target vs the master's data at the stable cut").isEmpty();
+    }
+
+    @Test
+    void aReaderFailingOnceInFullSyncAndOnceInStableSyncStartsNewEpochs() throws Exception {
+        int flows = 2;
+        GeneratedEngine g = startSimulator(flows, 13);
+        g.paceSnapshot(Duration.ofMillis(2));
+        JobTestSupport.Target target = standaloneTarget();
+        FailOnce inFull = new FailOnce("full", FailOnce.When.FULL_SYNC, 40);
+        FailOnce inStable = new FailOnce("stable", FailOnce.When.STABLE, 50);
+        job = submit(args(flows, target, false), s -> s.map(inFull).uid("fail-once-full").returns(s.getType())
+                .map(inStable).uid("fail-once-stable").returns(s.getType()), flows);
+        try (Writer w = new Writer(g, 17, true)) {
+            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!(FailOnce.failed("full") && FailOnce.failed("stable")) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(FailOnce.failed("full")).as("failed once in the full sync").isTrue();
+            assertThat(FailOnce.failed("stable")).as("failed once in stable sync").isTrue();
+            awaitStable(Duration.ofSeconds(120));
+            Thread.sleep(500);
+        }
+        JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(90));
+        assertThat(sim.sessions().size()).as("a new session (epoch) after each failure, none reused").isGreaterThanOrEqualTo(3);
+        List<String> syncIds = new ArrayList<>();
+        for (DfSim.SimSession s : sim.sessions()) {
+            syncIds.add(s.syncId());
+        }
+        assertThat(syncIds).doesNotHaveDuplicates();
+    }
+}

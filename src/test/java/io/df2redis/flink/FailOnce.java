@@ -1,0 +1,52 @@
+package io.df2redis.flink;
+
+import io.df2redis.dragonfly.event.FlowEvent;
+import io.df2redis.flink.record.ReplicationRecord;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/**
+ * A failing-once operator chained to the source (so the reader's task fails): it throws once, the
+ * first time it sees the n-th record of the kind it waits for, then passes everything. State is
+ * static because the MiniCluster runs in the test's JVM and the operator is recreated on restart.
+ */
+final class FailOnce implements MapFunction<ReplicationRecord, ReplicationRecord> {
+    enum When {
+        /** A snapshot entry: the flows are in the full sync. */
+        FULL_SYNC,
+        /** A journal command with an LSN: the flows are in stable sync. */
+        STABLE
+    }
+
+    static final ConcurrentHashMap<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
+    static final ConcurrentHashMap<String, Boolean> FAILED = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final When when;
+    private final int after;
+
+    FailOnce(String name, When when, int after) {
+        this.name = name;
+        this.when = when;
+        this.after = after;
+        SEEN.put(name, new AtomicInteger());
+        FAILED.remove(name);
+    }
+
+    static boolean failed(String name) {
+        return FAILED.containsKey(name);
+    }
+
+    @Override
+    public ReplicationRecord map(ReplicationRecord r) {
+        boolean match = when == When.FULL_SYNC
+                ? r.event() instanceof FlowEvent.SnapshotObject || r.event() instanceof FlowEvent.ObjectPart
+                : r.event() instanceof FlowEvent.JournalCommand c && c.lsn() >= 0;
+        if (match && !FAILED.containsKey(name) && SEEN.get(name).incrementAndGet() >= after) {
+            FAILED.put(name, true);
+            throw new IllegalStateException("failing once on purpose (" + name + ") at " + r);
+        }
+        return r;
+    }
+}

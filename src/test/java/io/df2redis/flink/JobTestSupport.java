@@ -1,0 +1,55 @@
+package io.df2redis.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.df2redis.testing.dataset.Dataset;
+import io.df2redis.testing.dataset.DatasetComparison;
+import io.df2redis.testing.dataset.RedisDataset;
+import io.df2redis.testing.dfsim.DfSim;
+import io.df2redis.testing.flink.SimDatasets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.flink.core.execution.JobClient;
+
+/** Waiting for a running job to bring the target to the simulator's data. */
+final class JobTestSupport {
+    private JobTestSupport() {}
+
+    /** A Redis target of a test: how to dump it and how its dbs map the source's. */
+    record Target(String url, Supplier<Dataset> dump, DatasetComparison rules) {}
+
+    /**
+     * Polls until the target holds exactly the simulator's data (under the dataset comparison
+     * rules), failing with the differences after {@code timeout}, or at once when the job failed.
+     */
+    static void awaitEqual(DfSim sim, Target target, JobClient job, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<String> diff = new ArrayList<>();
+        while (System.nanoTime() < end) {
+            if (job != null && job.getJobStatus().get().isGloballyTerminalState()
+                    && job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.FINISHED) {
+                job.getJobExecutionResult().get(); // throws the job's failure
+            }
+            Dataset expected = SimDatasets.toDataset(sim.generated().dataset());
+            diff = target.rules().now(System.currentTimeMillis(), 0).differences(expected, target.dump().get());
+            if (diff.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(diff).as("differences between the simulator's data and the target").isEmpty();
+    }
+
+    static Target standalone(String host, int port, String url) {
+        return new Target(url, () -> RedisDataset.dumpStandalone(host, port),
+                DatasetComparison.rules().ignoreKeyPrefix("__df2redis:"));
+    }
+
+    /** A cluster target holds every source db in db 0. */
+    static Target cluster(String host, int port, String url) {
+        return new Target(url, () -> RedisDataset.dumpCluster(host, port),
+                DatasetComparison.rules().ignoreKeyPrefix("__df2redis:").mapDbs(db -> 0));
+    }
+}
