@@ -29,16 +29,59 @@ final class KeyspaceCleaner {
 
     /** Deletes every key of {@code slots} (every database on a standalone target); returns how many. */
     long clearSlots(BitSet slots) throws IOException {
-        if (slots.isEmpty()) {
-            return 0;
-        }
-        return router.cluster() ? clearClusterSlots(slots) : clearStandaloneSlots(slots);
+        return clearSlots(null, slots);
     }
 
-    private long clearStandaloneSlots(BitSet slots) throws IOException {
+    /**
+     * Deletes every key of {@code slots} in the databases {@code dbs} ({@code null}: all; a cluster
+     * has only db 0); returns how many.
+     */
+    long clearSlots(java.util.Set<Integer> dbs, BitSet slots) throws IOException {
+        if (slots.isEmpty() || (dbs != null && dbs.isEmpty())) {
+            return 0;
+        }
+        if (router.cluster()) {
+            if (dbs != null && !dbs.equals(java.util.Set.of(0))) {
+                throw new IllegalArgumentException("a cluster has only db 0, cannot clear dbs " + dbs);
+            }
+            return clearClusterSlots(slots);
+        }
+        return clearStandaloneSlots(dbs, slots);
+    }
+
+    /** Keys per primary and database ({@code host:port/db} → count), from {@code INFO keyspace}. */
+    Map<String, Long> keyCounts() throws IOException {
+        Map<String, Long> counts = new TreeMap<>();
+        java.util.Collection<NodeAddress> nodes = router.cluster() ? refreshedPrimaries() : List.of(target.seed());
+        for (NodeAddress n : nodes) {
+            try (RedisConnection c = RedisConnection.open(n, target)) {
+                for (Map.Entry<String, String> e : c.info("keyspace").entrySet()) {
+                    if (e.getKey().startsWith("db")) {
+                        // db0:keys=12,expires=0,avg_ttl=0
+                        String keys = e.getValue().split(",")[0];
+                        long k = Long.parseLong(keys.substring(keys.indexOf('=') + 1));
+                        if (k > 0) {
+                            counts.put(n + "/" + e.getKey().substring(2), k);
+                        }
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    private java.util.Collection<NodeAddress> refreshedPrimaries() throws IOException {
+        router.refresh();
+        return router.primaries();
+    }
+
+    private long clearStandaloneSlots(java.util.Set<Integer> dbs, BitSet slots) throws IOException {
         long deleted = 0;
         try (RedisConnection c = RedisConnection.open(target.seed(), target)) {
             for (int db : databasesWithKeys(c)) {
+                if (dbs != null && !dbs.contains(db)) {
+                    continue;
+                }
                 c.callOk("SELECT", Integer.toString(db));
                 String cursor = "0";
                 do {

@@ -60,6 +60,7 @@ public final class RedisWriter implements AutoCloseable {
     private final ConcurrentHashMap<String, Boolean> loggedFailureKinds = new ConcurrentHashMap<>();
     private final BitSet validDatabases = new BitSet();
     private volatile TargetCapabilities caps;
+    private ControlCalls controlCalls;
     private volatile boolean closed;
 
     private RedisWriter(RedisTarget target, WriterConfig config, boolean cluster) {
@@ -348,6 +349,35 @@ public final class RedisWriter implements AutoCloseable {
         return n;
     }
 
+    /**
+     * As {@link #clearSlots(BitSet)}, in the databases {@code dbs} only (a cluster has only db 0).
+     */
+    public long clearSlots(java.util.Set<Integer> dbs, BitSet slotsToClear) throws IOException, InterruptedException {
+        flush();
+        long n = cleaner.clearSlots(dbs, slotsToClear);
+        LOG.info("cleared {} keys from {} slots of dbs {}", n, slotsToClear.cardinality(), dbs);
+        return n;
+    }
+
+    /** Keys per primary and database ({@code host:port/db} → count); empty for an empty target. */
+    public java.util.Map<String, Long> keyCounts() throws IOException {
+        return cleaner.keyCounts();
+    }
+
+    /**
+     * Runs {@code commands} after everything submitted before (flushes first), one by one, and
+     * returns their replies in order, error replies included (not thrown). MOVED and ASK are
+     * followed and transient errors retried. For the few exchanges whose replies matter (a
+     * cross-slot move's DUMP and marker); not for bulk writing.
+     */
+    public synchronized List<RespReply> call(List<RedisCommand> commands) throws IOException, InterruptedException {
+        flush();
+        if (controlCalls == null) {
+            controlCalls = new ControlCalls(router, target, config);
+        }
+        return controlCalls.call(commands);
+    }
+
     /** Flushes, then {@code FLUSHALL} on every primary. Do not submit meanwhile. */
     public void flushAll() throws IOException, InterruptedException {
         flush();
@@ -376,6 +406,11 @@ public final class RedisWriter implements AutoCloseable {
         budget.close();
         router.closeAll();
         recovery.shutdownNow();
+        synchronized (this) {
+            if (controlCalls != null) {
+                controlCalls.close();
+            }
+        }
         if (left > 0) {
             LOG.warn("writer on {} closed with {} commands not acknowledged", target, left);
         }
