@@ -39,7 +39,14 @@ final class JobTestSupport {
             }
             Thread.sleep(200);
         }
-        assertThat(diff).as("differences between the simulator's data and the target").isEmpty();
+        StringBuilder flows = new StringBuilder();
+        long[] offsets = sim.generated().replicaOffsets();
+        DfSim.SimSession last = sim.sessions().get(sim.sessions().size() - 1);
+        for (int f = 0; f < offsets.length; f++) {
+            flows.append(" flow ").append(f).append(": master next LSN ").append(offsets[f])
+                    .append(", last ACK ").append(last.flow(f).lastAck());
+        }
+        assertThat(diff).as("differences between the simulator's data and the target (%s;%s)", last.syncId(), flows).isEmpty();
     }
 
     static Target standalone(String host, int port, String url) {

@@ -216,6 +216,8 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     @Override
     public void close() {
         closed = true;
+        LOG.info("writer {} closing: {} commands submitted, {} acknowledged, {} older-epoch records dropped, translation {}",
+                subtask, redis.metrics().submitted(), redis.metrics().acknowledged(), metrics.droppedCount(), counters);
         redis.close();
     }
 

@@ -46,4 +46,8 @@ final class SinkMetrics {
     void dropped() {
         dropped.inc();
     }
+
+    long droppedCount() {
+        return dropped.getCount();
+    }
 }

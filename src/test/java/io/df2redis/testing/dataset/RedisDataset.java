@@ -106,9 +106,14 @@ public final class RedisDataset {
         JsonNode memberTtls = null;
         JsonNode value;
         switch (type) {
-            case "string":
-                value = F.textNode(b64((byte[]) j.sendCommand(() -> b("GET"), key)));
+            case "string": {
+                byte[] v = (byte[]) j.sendCommand(() -> b("GET"), key);
+                if (v == null) {
+                    return null; // deleted between TYPE and GET (a dump taken while writes go on)
+                }
+                value = F.textNode(b64(v));
                 break;
+            }
             case "list":
                 value = b64Array(list(j.sendCommand(() -> b("LRANGE"), key, b("0"), b("-1"))));
                 break;

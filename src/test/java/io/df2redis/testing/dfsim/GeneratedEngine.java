@@ -79,6 +79,8 @@ public final class GeneratedEngine implements DfSim.Engine {
     // ------------------------------------------------------------------------------------------
     // The test's side: data and writes
 
+    private SimDataset datasetAtStableCut;
+
     /** A copy of the master's data now. */
     public SimDataset dataset() {
         synchronized (sim.lock) {
@@ -386,9 +388,18 @@ public final class GeneratedEngine implements DfSim.Engine {
         }
     }
 
+    /** The data as of the last session's stable cut (DFLY STARTSTABLE), or null before one. */
+    public SimDataset datasetAtStableCut() {
+        synchronized (sim.lock) {
+            return datasetAtStableCut;
+        }
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void startStable(SimSession s) {
+        // Called under the simulator's lock, which writes also take: this is the cut exactly.
+        datasetAtStableCut = data.snapshot();
         Map<Integer, FlowWriter> writers = s.engineState == null ? new TreeMap<>() : (Map<Integer, FlowWriter>) s.engineState;
         s.engineState = writers;
         for (SimFlow f : s.flows) {
