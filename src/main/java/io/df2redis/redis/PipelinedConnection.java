@@ -134,7 +134,11 @@ final class PipelinedConnection {
             receiver.interrupt();
         }
         if (!shutdown) {
-            slots.recovery().execute(this::drain);
+            try {
+                slots.recovery().execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the writer closed meanwhile: nothing to hand back to
+            }
         }
     }
 

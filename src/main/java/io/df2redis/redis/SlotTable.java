@@ -323,10 +323,14 @@ final class SlotTable {
     private void requestRefresh() {
         if (refreshRequested.compareAndSet(false, true)) {
             long asked = System.nanoTime();
-            recovery.execute(() -> {
-                refreshRequested.set(false);
-                router.refreshIfOlderThan(asked);
-            });
+            try {
+                recovery.execute(() -> {
+                    refreshRequested.set(false);
+                    router.refreshIfOlderThan(asked);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the writer closed meanwhile
+            }
         }
     }
 
@@ -362,7 +366,11 @@ final class SlotTable {
         if (s.parked != null && !s.releaseScheduled && s.outstanding == s.parked.size() && !host.closed()) {
             s.releaseScheduled = true;
             long delay = releaseDelay(s);
-            recovery.schedule(() -> release(s), delay, TimeUnit.NANOSECONDS);
+            try {
+                recovery.schedule(() -> release(s), delay, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the writer closed meanwhile
+            }
         }
     }
 

@@ -114,8 +114,6 @@ class ConnectionFaultWriterTest {
             MixedWorkload w = new MixedWorkload(MixedWorkload.keyNames("ld:", 5000), 2, 6, writer.capabilities().restoreRdbVersion(), true);
             try (BackgroundWriter bg = new BackgroundWriter(writer, w::next)) {
                 bg.awaitSubmitted(20_000);
-                writer.flush(); // a saved point: nothing after it is in the RDB yet
-                bg.awaitSubmitted(bg.submitted() + 1);
                 server.restart(); // the writer reconnects while the server loads 1.5 M keys
                 bg.awaitSubmitted(bg.submitted() + 20_000);
                 bg.stopAndFlush();
@@ -125,6 +123,7 @@ class ConnectionFaultWriterTest {
             assertThat(m.transientErrorsByCode()).containsKey("LOADING");
             assertThat(m.failed()).isZero();
             // A new process (run_id): what it had acknowledged after the SAVE is not in the RDB it loaded.
+            // (So no dataset check here: that loss is real; the point is LOADING being waited out.)
             assertThat(losses).isNotEmpty();
             assertThat(server.call("DBSIZE").asLong()).isGreaterThanOrEqualTo(1_500_000);
         }
