@@ -42,12 +42,24 @@ public final class Df2RedisJob {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        int flows = settings.isSet(Df2RedisOptions.SOURCE_FLOWS) ? settings.get(Df2RedisOptions.SOURCE_FLOWS) : probeFlows(settings);
-        boolean restoring = env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent();
-        if (restoring) {
-            LOG.info("resuming from a savepoint: the target policy was applied by the first run");
-        } else {
-            TargetPreparation.apply(settings);
+        int flows;
+        try {
+            flows = settings.isSet(Df2RedisOptions.SOURCE_FLOWS) ? settings.get(Df2RedisOptions.SOURCE_FLOWS) : probeFlows(settings);
+            boolean restoring = env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent();
+            if (restoring) {
+                LOG.info("resuming from a savepoint: the target policy was applied by the first run");
+            } else {
+                TargetPreparation.apply(settings);
+            }
+        } catch (InvalidSettingException e) {
+            System.err.println("df2redis: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (java.io.IOException e) {
+            // Unreachable source or target: one clear line, not a stack trace.
+            System.err.println("df2redis: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         build(env, settings, flows);
         env.execute(settings.get(Df2RedisOptions.JOB_NAME));
@@ -84,14 +96,23 @@ public final class Df2RedisJob {
                 .setParallelism(writers);
     }
 
+    private static MasterConnection openProbe(DragonflyEndpoint endpoint, io.df2redis.flink.source.DragonflySourceConfig cfg)
+            throws java.io.IOException {
+        try {
+            return MasterConnection.open(endpoint, cfg.connectConfig(), "probe");
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("cannot reach the source " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Flows = master shards: the length of {@code DFLY REPLICAOFFSET} (no session is created). */
-    static int probeFlows(JobSettings settings) throws Exception {
+    static int probeFlows(JobSettings settings) throws java.io.IOException {
         DragonflyEndpoint endpoint = DragonflyEndpoint.parse(settings.sourceUrl().toString());
         io.df2redis.flink.source.DragonflySourceConfig cfg = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
-        try (MasterConnection c = MasterConnection.open(endpoint, cfg.connectConfig(), "probe")) {
+        try (MasterConnection c = openProbe(endpoint, cfg)) {
             RespReply reply = c.call("DFLY", "REPLICAOFFSET");
             if (reply.isError()) {
-                throw new IllegalStateException("source " + endpoint + " answered DFLY REPLICAOFFSET with " + reply.describe()
+                throw new java.io.IOException("source " + endpoint + " answered DFLY REPLICAOFFSET with " + reply.describe()
                         + ": is it a Dragonfly master? (set --source.flows to skip this probe)");
             }
             int n = reply.asArray().size();

@@ -112,44 +112,12 @@ public final class Df2RedisOptions {
             ConfigOptions.key("db-map.allow-merge").booleanType().defaultValue(false)
                     .withDescription("Allow two source dbs to map to one target db.");
 
-    // ---- translation (keys of io.df2redis.translate.TranslateConfig) ----
-    /** One policy per Dragonfly-only family: transcode, skip (reported per key) or fail. */
-    public static ConfigOption<String> dragonflyTypePolicy(String family) {
-        return ConfigOptions.key("translate.dragonfly-types." + family).stringType().defaultValue("fail")
-                .withDescription("transcode | skip | fail for Dragonfly " + family + " data.");
-    }
-
-    public static final List<String> DRAGONFLY_FAMILIES =
-            List.of("json", "hash-field-ttl", "set-member-ttl", "bloom", "cuckoo", "cms", "topk", "search", "other");
-    public static final ConfigOption<Boolean> DROP_UNSUPPORTED_MEMBER_TTLS =
-            ConfigOptions.key("translate.drop-unsupported-member-ttls").booleanType().defaultValue(false)
-                    .withDescription("Write hashes/sets with member TTLs without the TTLs where the target has none.");
-    public static final ConfigOption<String> SNAPSHOT_WRITE =
-            ConfigOptions.key("translate.snapshot-write").stringType().defaultValue("restore")
-                    .withDescription("restore (RESTORE of the stream's value bytes) or native (DEL + RPUSH/SADD/… batches).");
-    public static final ConfigOption<Integer> NATIVE_BATCH_ELEMENTS =
-            ConfigOptions.key("translate.native-batch.elements").intType().defaultValue(512);
-    public static final ConfigOption<Integer> NATIVE_BATCH_BYTES =
-            ConfigOptions.key("translate.native-batch.bytes").intType().defaultValue(1 << 20);
-    public static final ConfigOption<Long> RESTORE_MAX_BYTES =
-            ConfigOptions.key("translate.restore-max-bytes").longType().defaultValue(256L << 20);
-    public static final ConfigOption<String> UNKNOWN_COMMANDS =
-            ConfigOptions.key("translate.unknown-commands").stringType().defaultValue("fail")
-                    .withDescription("skip (reported per key) or fail for journal commands Redis cannot run.");
-    public static final ConfigOption<String> CROSS_SLOT_COMMANDS =
-            ConfigOptions.key("translate.cross-slot-commands").stringType().defaultValue("fail")
-                    .withDescription("skip or fail for multi-key commands whose keys span slots and cannot be split.");
-    public static final ConfigOption<String> MERGED_FLUSH =
-            ConfigOptions.key("translate.merged-flush").stringType().defaultValue("fail")
-                    .withDescription("fail or flush-target-db: a FLUSHDB whose target db also holds another source db.");
-    public static final ConfigOption<String> INTERNAL_KEY_PREFIX =
-            ConfigOptions.key("translate.internal-key-prefix").stringType().defaultValue("__df2redis:");
-    public static final ConfigOption<Long> MAX_PARKED_BYTES =
-            ConfigOptions.key("translate.max-parked-bytes").longType().defaultValue(256L << 20);
-    public static final ConfigOption<Duration> CROSS_SLOT_WAIT_TIMEOUT =
-            ConfigOptions.key("translate.cross-slot-wait-timeout").durationType().defaultValue(Duration.ofMinutes(10));
-    public static final ConfigOption<Duration> DONE_MARKER_TTL =
-            ConfigOptions.key("translate.done-marker-ttl").durationType().defaultValue(Duration.ofDays(7));
+    /**
+     * Every {@code translate.*} key of {@link io.df2redis.translate.TranslateConfig#fromSettings}
+     * (per-family Dragonfly type policies, snapshot write mode, batch sizes, cross-slot settings…)
+     * is accepted as is and checked there.
+     */
+    public static final String TRANSLATE_PREFIX = "translate.";
 
     // ---- job shape ----
     public static final ConfigOption<Integer> SINK_PARALLELISM =
@@ -168,18 +136,6 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
-                DROP_UNSUPPORTED_MEMBER_TTLS, SNAPSHOT_WRITE, NATIVE_BATCH_ELEMENTS, NATIVE_BATCH_BYTES, RESTORE_MAX_BYTES,
-                UNKNOWN_COMMANDS, CROSS_SLOT_COMMANDS, MERGED_FLUSH, INTERNAL_KEY_PREFIX, MAX_PARKED_BYTES,
-                CROSS_SLOT_WAIT_TIMEOUT, DONE_MARKER_TTL,
                 SINK_PARALLELISM, JOB_NAME);
-    }
-
-    /** Every option, with the per-family policies. */
-    public static List<ConfigOption<?>> allWithFamilies() {
-        List<ConfigOption<?>> list = new java.util.ArrayList<>(all());
-        for (String f : DRAGONFLY_FAMILIES) {
-            list.add(dragonflyTypePolicy(f));
-        }
-        return list;
     }
 }

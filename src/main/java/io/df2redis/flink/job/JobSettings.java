@@ -125,15 +125,15 @@ public final class JobSettings implements Serializable {
 
     private void validate() {
         Map<String, ConfigOption<?>> known = new HashMap<>();
-        for (ConfigOption<?> o : Df2RedisOptions.allWithFamilies()) {
+        for (ConfigOption<?> o : Df2RedisOptions.all()) {
             known.put(o.key(), o);
         }
         for (String key : values.keySet()) {
-            if (!known.containsKey(key)) {
+            if (!known.containsKey(key) && !key.startsWith(Df2RedisOptions.TRANSLATE_PREFIX)) {
                 throw new InvalidSettingException(key, "unknown setting (see README \"Settings\")");
             }
         }
-        for (ConfigOption<?> o : Df2RedisOptions.allWithFamilies()) {
+        for (ConfigOption<?> o : Df2RedisOptions.all()) {
             if (values.containsKey(o.key())) {
                 get(o); // type check
             }

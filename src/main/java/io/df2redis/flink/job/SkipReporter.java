@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reports every key the translation left out or changed on purpose. Each report is one log line
  * (that is the per-key report the operator asked for), capped per minute so that a dataset full of
- * one unsupported type does not drown the log; the counters (metrics) count every one.
+ * one unsupported type does not drown the log; the counters (metrics) count every one. Called from
+ * the translation and from the writer's threads.
  */
 public final class SkipReporter implements SkipListener, Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(SkipReporter.class);
@@ -25,7 +26,7 @@ public final class SkipReporter implements SkipListener, Serializable {
     }
 
     @Override
-    public void onSkip(SkipReport report) {
+    public synchronized void onSkip(SkipReport report) {
         long now = System.currentTimeMillis();
         if (now - windowStart >= 60_000) {
             if (suppressed > 0) {

@@ -15,15 +15,28 @@ public final class TargetPreparation {
 
     private TargetPreparation() {}
 
-    public static void apply(JobSettings settings) throws Exception {
+    private static RedisWriter openTarget(JobSettings settings) throws java.io.IOException {
+        try {
+            return RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null));
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("cannot reach the target " + WriterSettings.describe(settings) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void apply(JobSettings settings) throws java.io.IOException {
         Df2RedisOptions.TargetPolicy policy = settings.get(Df2RedisOptions.FULL_SYNC_TARGET_POLICY);
         if (policy == Df2RedisOptions.TargetPolicy.OVERWRITE) {
             LOG.info("target policy overwrite: keys already in the target stay unless the source overwrites them");
             return;
         }
-        try (RedisWriter w = RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null))) {
+        try (RedisWriter w = openTarget(settings)) {
             if (policy == Df2RedisOptions.TargetPolicy.FLUSH) {
-                w.flushAll();
+                try {
+                    w.flushAll();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while flushing the target");
+                }
                 LOG.info("target policy flush: FLUSHALL done on every primary of {}", WriterSettings.describe(settings));
                 return;
             }

@@ -15,6 +15,7 @@ import io.df2redis.redis.Slots;
 import io.df2redis.redis.TargetCapabilities;
 import io.df2redis.resp.RespReply;
 import io.df2redis.translate.SlotApplier;
+import io.df2redis.translate.SkipReport;
 import io.df2redis.translate.SlotCommand;
 import io.df2redis.translate.TargetFlush;
 import io.df2redis.translate.TargetIo;
@@ -57,6 +58,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private final ProcessingTimeService timers;
     private final SinkMetrics metrics;
     private final AtomicLong refusedSkipped = new AtomicLong();
+    private final AtomicLong replayDuplicates = new AtomicLong();
     private volatile boolean closed;
 
     RedisSinkWriter(WriterInitContext ctx, RedisSink.Config config, Collection<RedisSinkState> restored) throws IOException {
@@ -65,8 +67,9 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         this.ownedSlots = ownedSlots(subtask, config.parallelism(), config.maxParallelism());
         this.timers = ctx.getProcessingTimeService();
         String where = "writer " + subtask;
+        SkipReporter skips = new SkipReporter(where);
         this.redis = RedisWriter.open(WriterSettings.target(config.settings()),
-                WriterSettings.writerConfig(config.settings(), failureHandler(where)));
+                WriterSettings.writerConfig(config.settings(), failureHandler(where, skips)));
         try {
             TargetCapabilities caps = redis.capabilities();
             this.profile = TargetProfile.of(caps.version(), caps.restoreRdbVersion(), caps.cluster(), moduleNames(caps.modules()));
@@ -76,9 +79,10 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingException(e.getMessage().split(":")[0].split("=")[0].trim(), e.getMessage());
             }
-            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, new SkipReporter(where), new Io());
+            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, skips, new Io());
             this.barriers = restore(restored);
-            this.metrics = new SinkMetrics(ctx.metricGroup(), redis.metrics(), counters, barriers, applier, refusedSkipped);
+            this.metrics = new SinkMetrics(ctx.metricGroup(), redis.metrics(), counters, barriers, applier, refusedSkipped,
+                    replayDuplicates);
         } catch (IOException | RuntimeException e) {
             redis.close();
             throw e;
@@ -112,20 +116,45 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         }
     }
 
-    private FailureHandler failureHandler(String where) {
-        if (config.settings().get(Df2RedisOptions.WRITER_ON_REFUSED) == Df2RedisOptions.OnRefused.FAIL) {
-            return FailureHandler.failFast();
+    /**
+     * Replies that mean "this was applied already": after a failure the records since the last
+     * checkpoint are replayed (at-least-once), and Redis refuses to add a stream entry or group a
+     * second time. The state is at or past what the command would make, so it is counted and passed.
+     */
+    static boolean isReplayDuplicate(CommandFailure f) {
+        if (f.reason() != CommandFailure.Reason.REFUSED || f.reply() == null) {
+            return false;
         }
-        return FailureHandler.reportAndContinue(f -> {
-            refusedSkipped.incrementAndGet();
-            if (f.reason() == CommandFailure.Reason.REFUSED) {
-                LOG.warn("{}: db {} key {}: {} refused by {}: {} (skipped, writer.on-refused=skip)", where,
-                        f.command().db(), f.keyText(), f.command().name(), f.node(), f.reply());
-            } else {
-                LOG.warn("{}: db {} key {}: {} not applied ({}): {}", where, f.command().db(), f.keyText(),
-                        f.command().name(), f.reason(), f.reply());
+        String r = f.reply();
+        return r.startsWith("BUSYGROUP")
+                || (r.startsWith("ERR The ID specified in XADD is equal or smaller than the target stream top item"))
+                || (r.startsWith("ERR The ID specified in XSETID is smaller than"));
+    }
+
+    private FailureHandler failureHandler(String where, SkipReporter skips) {
+        boolean failOnRefused = config.settings().get(Df2RedisOptions.WRITER_ON_REFUSED) == Df2RedisOptions.OnRefused.FAIL;
+        return f -> {
+            if (isReplayDuplicate(f)) {
+                if (replayDuplicates.getAndIncrement() == 0) {
+                    LOG.info("{}: db {} key {}: {} answered '{}': already applied before a restart (counted as a replayed duplicate)",
+                            where, f.command().db(), f.keyText(), f.command().name(), f.reply());
+                }
+                return FailureHandler.Decision.CONTINUE;
             }
-        });
+            if (failOnRefused) {
+                return FailureHandler.Decision.FAIL;
+            }
+            reportSkipped(skips, f);
+            return FailureHandler.Decision.CONTINUE;
+        };
+    }
+
+    /** writer.on-refused=skip: reported per key (rate-limited log line) and counted. */
+    private void reportSkipped(SkipReporter skips, CommandFailure f) {
+        refusedSkipped.incrementAndGet();
+        skips.onSkip(new SkipReport(f.command().db(), f.key(), f.command().name(), null,
+                (f.reason() == CommandFailure.Reason.REFUSED ? "refused by " : f.reason() + " at ") + f.node() + ": "
+                        + f.reply() + " (writer.on-refused=skip)"));
     }
 
     // ------------------------------------------------------------------ input

@@ -15,7 +15,7 @@ final class SinkMetrics {
     private final Counter dropped;
 
     SinkMetrics(MetricGroup group, WriterMetrics w, TranslationCounters t, WriterBarriers barriers, SlotApplier applier,
-            AtomicLong refusedSkipped) {
+            AtomicLong refusedSkipped, AtomicLong replayDuplicates) {
         MetricGroup r = group.addGroup("redis");
         r.gauge("commandsSubmitted", (Gauge<Long>) w::submitted);
         r.gauge("commandsAcknowledged", (Gauge<Long>) w::acknowledged);
@@ -31,6 +31,7 @@ final class SinkMetrics {
         r.gauge("possibleLosses", (Gauge<Long>) w::possibleLosses);
         r.gauge("failed", (Gauge<Long>) w::failed);
         r.gauge("refusedSkipped", (Gauge<Long>) refusedSkipped::get);
+        r.gauge("replayedDuplicates", (Gauge<Long>) replayDuplicates::get);
         MetricGroup tg = group.addGroup("translate");
         for (Outcome o : Outcome.values()) {
             tg.gauge(o.name().toLowerCase(Locale.ROOT), (Gauge<Long>) () -> t.get(o));

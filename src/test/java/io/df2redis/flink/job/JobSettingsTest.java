@@ -67,6 +67,10 @@ class JobSettingsTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--db-map");
         assertThatThrownBy(() -> JobSettings.fromArgs(with("--translate.dragonfly-types.json", "maybe")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--translate.dragonfly-types.json");
+        assertThatThrownBy(() -> JobSettings.fromArgs(with("--translate.no-such", "1")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--translate.no-such");
+        assertThat(JobSettings.fromArgs(with("--translate.snapshot-write", "native")).asMap())
+                .containsEntry("translate.snapshot-write", "native");
         assertThatThrownBy(() -> JobSettings.fromArgs(with("--flow.buffer.bytes", "ten")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--flow.buffer.bytes");
     }
