@@ -25,19 +25,9 @@ final class JobTestSupport {
      * rules), failing with the differences after {@code timeout}, or at once when the job failed.
      */
     static void awaitEqual(DfSim sim, Target target, JobClient job, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        List<String> diff = new ArrayList<>();
-        while (System.nanoTime() < end) {
-            if (job != null && job.getJobStatus().get().isGloballyTerminalState()
-                    && job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.FINISHED) {
-                job.getJobExecutionResult().get(); // throws the job's failure
-            }
-            Dataset expected = SimDatasets.toDataset(sim.generated().dataset());
-            diff = target.rules().now(System.currentTimeMillis(), 0).differences(expected, target.dump().get());
-            if (diff.isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
+        List<String> diff = awaitEqual(() -> SimDatasets.toDataset(sim.generated().dataset()), target, job, timeout);
+        if (diff.isEmpty()) {
+            return;
         }
         StringBuilder flows = new StringBuilder();
         long[] offsets = sim.generated().replicaOffsets();
@@ -47,6 +37,27 @@ final class JobTestSupport {
                     .append(", last ACK ").append(last.flow(f).lastAck());
         }
         assertThat(diff).as("differences between the simulator's data and the target (%s;%s)", last.syncId(), flows).isEmpty();
+    }
+
+    /**
+     * Polls until the target holds exactly {@code expected} (under the comparison rules); returns
+     * the last differences (empty on success) after {@code timeout}; throws the job's failure.
+     */
+    static List<String> awaitEqual(Supplier<Dataset> expected, Target target, JobClient job, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<String> diff = new ArrayList<>();
+        while (System.nanoTime() < end) {
+            if (job != null && job.getJobStatus().get().isGloballyTerminalState()
+                    && job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.FINISHED) {
+                job.getJobExecutionResult().get(); // throws the job's failure
+            }
+            diff = target.rules().now(System.currentTimeMillis(), 0).differences(expected.get(), target.dump().get());
+            if (diff.isEmpty()) {
+                return diff;
+            }
+            Thread.sleep(200);
+        }
+        return diff;
     }
 
     static Target standalone(String host, int port, String url) {
