@@ -49,6 +49,10 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private final Map<Integer, FlowPosition> positions = new HashMap<>();
     /** Per reader: reports older than this epoch predate the last CloseEpoch and are ignored. */
     private final Map<Integer, Integer> minReportEpoch = new HashMap<>();
+    /** Readers whose positions the next epoch still waits for (after a close, or a (re)start). */
+    private final Set<Integer> awaitingReport = new HashSet<>();
+    /** The last epoch's main connection is still being closed. */
+    private boolean closingSession;
     /** The running epoch, or null between epochs. */
     private Epoch current;
     /** Waiting for readers to report positions before the next epoch. */
@@ -133,6 +137,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
         // A (re)started reader reports the positions it restored, whatever their epoch.
         minReportEpoch.put(subtaskId, 0);
+        if (subtaskId < numFlows) {
+            awaitingReport.add(subtaskId); // readers past the flow count own no flow and never report
+        }
         assignSplits(subtaskId);
     }
 
@@ -212,11 +219,12 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         for (FlowPosition p : r.flows()) {
             positions.put(p.flow(), p);
         }
+        awaitingReport.remove(subtaskId);
         maybeStartEpoch();
     }
 
     private void maybeStartEpoch() {
-        if (!epochPending || current != null || finished) {
+        if (!epochPending || current != null || finished || closingSession || !awaitingReport.isEmpty()) {
             return;
         }
         for (int f = 0; f < numFlows; f++) {
@@ -388,16 +396,21 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         metrics.sessionFailed();
         LOG.warn("epoch {} ends: {}; next epoch: {}", e.id, reason, forceFullSync ? "full sync" : "resume if the master allows");
         current = null;
-        // Readers report their positions again once they have closed the epoch's flows.
-        positions.clear();
+        // Every reader reports its positions again once it has closed the epoch's flows; reports
+        // sent before it did are ignored (they may lag behind what it emitted since).
         for (int reader : ctx.registeredReaders().keySet()) {
             minReportEpoch.put(reader, e.id);
+            if (reader < numFlows) {
+                awaitingReport.add(reader);
+            }
         }
         broadcast(new SessionEvents.CloseEpoch(e.id, reason));
+        closingSession = true;
         ctx.callAsync(() -> {
             e.controller.close();
             return null;
         }, (ok, err) -> {
+            closingSession = false;
             epochPending = true;
             maybeStartEpoch();
         });

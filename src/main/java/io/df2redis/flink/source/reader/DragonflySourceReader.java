@@ -69,6 +69,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     private SessionEvents.OpenFlows openFlows;
     private boolean pendingReset;
     private boolean finished;
+    private boolean started;
 
     public DragonflySourceReader(SourceReaderContext ctx, DragonflySourceConfig config) {
         this.ctx = ctx;
@@ -84,8 +85,17 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         });
     }
 
+    /**
+     * Flink adds restored splits before it registers the reader with the enumerator, and the
+     * enumerator only takes reports from registered readers: report from here, after registration.
+     */
     @Override
-    public void start() {}
+    public void start() {
+        started = true;
+        if (!flows.isEmpty()) {
+            reportPositions();
+        }
+    }
 
     @Override
     public void addSplits(List<FlowSplit> splits) {
@@ -97,7 +107,9 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             metrics.register(flows.get(s.flow()));
         }
         LOG.info("reader {} owns flows {} (epoch {})", ctx.getIndexOfSubtask(), flows.keySet(), epoch);
-        reportPositions();
+        if (started) {
+            reportPositions();
+        }
     }
 
     @Override
