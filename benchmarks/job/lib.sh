@@ -81,6 +81,18 @@ sample_cpu() {
   CPU_SAMPLER_PID=$!
 }
 
+# Live heap of a JVM every SECONDS until it exits: jcmd GC.class_histogram (it forces a full GC, so
+# use it only in runs whose figures are not the headline), one "elapsed_s MB" line each into FILE.
+sample_live_heap() {
+  local pid=$1 file=$2 every=$3
+  ( t0=$(date +%s); while kill -0 "$pid" 2>/dev/null; do
+      sleep "$every"
+      b=$(timeout 60 jcmd "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')
+      [[ -n "$b" ]] && echo "$(( $(date +%s) - t0 )) $(( b / 1048576 ))" >>"$file"
+    done ) &
+  BENCH_PIDS+=("$!")
+}
+
 # stat_of FILE KEY: a value of the benchmark master's key=value stats file.
 stat_of() { grep -m1 "^$2=" "$1" 2>/dev/null | cut -d= -f2- || true; }
 

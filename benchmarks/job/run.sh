@@ -10,7 +10,8 @@
 #   5. replication lag during stable sync at constant write rates (master's next LSN − ACKed LSN),
 #      and how far the target itself is behind (newest write visible in Redis, by binary search);
 #   6. with --profile (or when the largest snapshot misses 0.8 × redis-benchmark): the largest
-#      snapshot again under JFR, and where its CPU went.
+#      snapshot again under JFR, and where its CPU went; in that run also the live heap every 10 s
+#      (jcmd GC.class_histogram forces a full GC: not done in the headline runs).
 # Every process is started here and stopped by PID (also on failure). One summary line per figure
 # at the end (also in $OUT/summary.txt).
 #
@@ -133,6 +134,7 @@ run_snapshot() {
     --mode snapshot --source.flows "$FLOWS" --full-sync.target-policy flush $JOB_ARGS
   jpid=$BG_PID
   sample_cpu "$jpid" "$dir/job.cpu"
+  [[ -n "${LIVE_HEAP_EVERY:-}" ]] && sample_live_heap "$jpid" "$dir/live-heap.txt" "$LIVE_HEAP_EVERY"
   set +e; wait "$jpid"; rc=$?; set -e
   t1=$(date +%s%N)
   echo "load average after: $(load)" >>"$dir/load.txt"
@@ -159,6 +161,9 @@ run_snapshot() {
       "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
     echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key) (wall $secs s × $(nproc) cores); $(tr '\n' ' ' <"$dir/load.txt")"
     echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
+    if [[ -s "$dir/live-heap.txt" ]]; then
+      echo "  live heap (after a full GC forced by jcmd GC.class_histogram every ${LIVE_HEAP_EVERY} s; elapsed s:MB): $(awk '{printf "%s%d:%d", NR > 1 ? ", " : "", $1, $2}' "$dir/live-heap.txt")"
+    fi
   } | tee -a "$SUMMARY"
   [[ "$verify" == OK* ]] || die "the target is not the generator's dataset: $(cat "$dir/verify.txt")"
 }
@@ -198,7 +203,9 @@ if [[ $DO_LAG -eq 1 ]]; then
   writes=$(stat_of "$stats" writes_total)
   benchmaster verify --target "127.0.0.1:$REDIS_PORT" --keys "$n" --writes "$writes" --samples 2000 >"$dir/verify.txt" 2>&1 || true
   verify=$(grep -m1 '^verify:' "$dir/verify.txt" | sed 's/^verify: //')
-  interval=$(grep -o -m1 -iE 'checkpoint(ing)? interval[^0-9]*[0-9]+ ?m?s' "$dir/job.log" | grep -oE '[0-9]+ ?m?s$' || true)
+  # The local jar configures no checkpointing of its own: the job's default interval applies.
+  interval=$(grep -oE 'DEFAULT_CHECKPOINT_INTERVAL_MS = [0-9_]+' "$ROOT/src/main/java/io/df2redis/flink/job/Df2RedisJob.java" \
+    | grep -oE '[0-9_]+$' | tr -d _ || true)
   stop_pid "$jpid"
   stop_pid "$mpid"
   stop_pid "$REDIS_PID"
@@ -210,7 +217,7 @@ if [[ $DO_LAG -eq 1 ]]; then
       "writes not yet visible in Redis: median ≈ $(stat_of "$stats" "phase.$i.visible_lag_median_ms") ms, max ≈ $(stat_of "$stats" "phase.$i.visible_lag_max_ms") ms"
     i=$((i + 1))
   done
-  say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-not in the job log (default 10 s)}; all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(tr '\n' ' ' <"$dir/load.txt")"
+  say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-?} ms (Df2RedisJob default); all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(tr '\n' ' ' <"$dir/load.txt")"
   say "  job heap during the lag run: $(gc_summary "$dir/gc.log")"
 fi
 
@@ -218,7 +225,7 @@ fi
 missed=$(awk -v r="${LAST_RATIO:-1}" 'BEGIN { print (r < 0.8) ? 1 : 0 }')
 if [[ $PROFILE == yes ]] || [[ $PROFILE == auto && $missed == 1 ]]; then
   log "profiling the $(human "$(count "$LAST_K")") snapshot under JFR"
-  run_snapshot "$LAST_K" "profile-$LAST_K" -XX:StartFlightRecording=filename="$OUT/profile-$LAST_K/job.jfr",settings=profile
+  LIVE_HEAP_EVERY=10 run_snapshot "$LAST_K" "profile-$LAST_K" -XX:StartFlightRecording=filename="$OUT/profile-$LAST_K/job.jfr",settings=profile
   java -cp "$CP" io.df2redis.testing.benchmaster.JfrProfile "$OUT/profile-$LAST_K/job.jfr" 25 >"$OUT/profile-$LAST_K/profile.txt"
   say "profile of the job (JFR execution samples, $OUT/profile-$LAST_K/profile.txt):"
   sed -n '/^by stage/,/^$/p' "$OUT/profile-$LAST_K/profile.txt" | tee -a "$SUMMARY"

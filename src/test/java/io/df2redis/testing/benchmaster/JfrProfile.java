@@ -15,19 +15,18 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where a job's CPU went, from a JFR recording ({@code -XX:StartFlightRecording}): each execution
  * sample is charged to the stage of the first frame, from the top of its stack, that belongs to a
- * known stage (a JDK leaf such as {@code Arrays.copyOf} is charged to the df2redis or Flink code
- * that called it). Also per thread group, the hottest leaf methods, and GC pauses.
+ * known stage (a JDK leaf such as {@code Arrays.copyOf}, or shared code such as CRC64 or the slot
+ * function, is charged to the stage that called it). Also per thread group, the hottest leaf methods, and GC pauses.
  *
- * <pre>JfrProfile recording.jfr [top]</pre>
+ * <pre>JfrProfile recording.jfr [top] [thread-name-substring]</pre>
  */
 public final class JfrProfile {
     /** Stage → class-name prefixes, tried in this order for each frame. */
     private static final Map<String, List<String>> STAGES = new LinkedHashMap<>();
 
     static {
-        STAGES.put("parser (stream, rdb, journal, LZ4)", List.of("io.df2redis.dragonfly.stream.", "io.df2redis.dragonfly.rdb.",
-                "io.df2redis.dragonfly.journal.", "io.df2redis.dragonfly.event.", "net.jpountz.lz4.", "org.apache.commons.compress.",
-                "io.airlift.compress."));
+        STAGES.put("parser (stream, journal, LZ4)", List.of("io.df2redis.dragonfly.stream.", "io.df2redis.dragonfly.journal.",
+                "net.jpountz.lz4.", "org.apache.commons.compress.", "io.airlift.compress."));
         STAGES.put("flow connection (socket, buffer, spill)", List.of("io.df2redis.dragonfly.flow.", "io.df2redis.dragonfly.session."));
         STAGES.put("source reader (events to records)", List.of("io.df2redis.flink.source."));
         STAGES.put("record serialization + shuffle (keyBy)", List.of("io.df2redis.flink.record.",
@@ -42,14 +41,22 @@ public final class JfrProfile {
         STAGES.put("flink runtime (mailbox, tasks, checkpoints)", List.of("org.apache.flink."));
     }
 
+    /**
+     * Shared code charged to whoever calls it: RDB value codecs and CRC64 (parser and translation),
+     * the RESP codec, and the slot contract (source, translation and writer all compute slots).
+     */
+    private static final List<String> SHARED = List.of("io.df2redis.dragonfly.rdb.", "io.df2redis.dragonfly.event.",
+            "io.df2redis.resp.", "io.df2redis.redis.Slots", "io.df2redis.redis.RedisCommand", "redis.clients.jedis.util.");
+
     private JfrProfile() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: JfrProfile recording.jfr [top]");
+            System.err.println("usage: JfrProfile recording.jfr [top] [thread-name-substring]");
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        String onlyThreads = args.length > 2 ? args[2] : null;
         Map<String, Long> stages = new LinkedHashMap<>();
         Map<String, Long> threads = new TreeMap<>();
         Map<String, Long> leaves = new TreeMap<>();
@@ -76,11 +83,14 @@ public final class JfrProfile {
             if (st == null || st.getFrames().isEmpty()) {
                 continue;
             }
+            String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+            if (onlyThreads != null && (thread == null || !thread.contains(onlyThreads))) {
+                continue;
+            }
             samples++;
             List<RecordedFrame> frames = st.getFrames();
             stages.merge(stageOf(frames), 1L, Long::sum);
-            threads.merge(threadGroup(e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName()),
-                    1L, Long::sum);
+            threads.merge(threadGroup(thread == null ? "?" : thread), 1L, Long::sum);
             leaves.merge(method(frames.get(0)), 1L, Long::sum);
             for (RecordedFrame f : frames) {
                 String cls = f.getMethod().getType().getName();
@@ -90,7 +100,8 @@ public final class JfrProfile {
                 }
             }
         }
-        System.out.printf("samples: %d (Java threads on CPU; about one per 10-20 ms of CPU per thread)%n", samples);
+        System.out.printf("samples: %d (Java threads on CPU; about one per 10-20 ms of CPU per thread)%s%n", samples,
+                onlyThreads == null ? "" : " of threads named *" + onlyThreads + "*");
         System.out.println("\nby stage (first frame of a known stage from the top of the stack):");
         print(stages, samples, top);
         System.out.println("\nby thread:");
@@ -106,6 +117,9 @@ public final class JfrProfile {
     static String stageOf(List<RecordedFrame> frames) {
         for (RecordedFrame f : frames) {
             String cls = f.getMethod().getType().getName();
+            if (SHARED.stream().anyMatch(cls::startsWith)) {
+                continue;
+            }
             for (Map.Entry<String, List<String>> s : STAGES.entrySet()) {
                 for (String prefix : s.getValue()) {
                     if (cls.startsWith(prefix)) {
