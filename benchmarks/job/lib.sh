@@ -73,6 +73,14 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$pid/stat"
 }
 
+# "busy total" jiffies of the whole machine (/proc/stat), for machine_busy.
+machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
+
+# machine_busy "BUSY0 TOTAL0" "BUSY1 TOTAL1": percent of all cores busy in between (every process).
+machine_busy() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+
 # Samples a process's CPU seconds every 0.5 s into FILE until it exits (its last line ≈ its total).
 sample_cpu() {
   local pid=$1 file=$2

@@ -127,6 +127,8 @@ run_snapshot() {
   redis_cpu0=$(cpu_seconds "$REDIS_PID"); master_cpu0=$(cpu_seconds "$mpid")
   log "job --mode snapshot, $(human "$n") keys: master :$mport → redis :$REDIS_PORT (load $(load))"
   echo "load average before: $(load)" >"$dir/load.txt"
+  local mj0 mj1
+  mj0=$(machine_jiffies)
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
   start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime "$@" -jar "$LOCAL_JAR" \
@@ -137,6 +139,7 @@ run_snapshot() {
   [[ -n "${LIVE_HEAP_EVERY:-}" ]] && sample_live_heap "$jpid" "$dir/live-heap.txt" "$LIVE_HEAP_EVERY"
   set +e; wait "$jpid"; rc=$?; set -e
   t1=$(date +%s%N)
+  mj1=$(machine_jiffies)
   echo "load average after: $(load)" >>"$dir/load.txt"
   [[ $rc -eq 0 ]] || die "the job exited with $rc: $(tail -20 "$dir/job.log")"
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
@@ -159,7 +162,7 @@ run_snapshot() {
   {
     echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
       "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
-    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key) (wall $secs s × $(nproc) cores); $(tr '\n' ' ' <"$dir/load.txt")"
+    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key) (wall $secs s × $(nproc) cores, machine $(machine_busy "$mj0" "$mj1") % busy counting every process); $(tr '\n' ' ' <"$dir/load.txt")"
     echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
     if [[ -s "$dir/live-heap.txt" ]]; then
       echo "  live heap (after a full GC forced by jcmd GC.class_histogram every ${LIVE_HEAP_EVERY} s; elapsed s:MB): $(awk '{printf "%s%d:%d", NR > 1 ? ", " : "", $1, $2}' "$dir/live-heap.txt")"
@@ -229,6 +232,11 @@ if [[ $PROFILE == yes ]] || [[ $PROFILE == auto && $missed == 1 ]]; then
   java -cp "$CP" io.df2redis.testing.benchmaster.JfrProfile "$OUT/profile-$LAST_K/job.jfr" 25 >"$OUT/profile-$LAST_K/profile.txt"
   say "profile of the job (JFR execution samples, $OUT/profile-$LAST_K/profile.txt):"
   sed -n '/^by stage/,/^$/p' "$OUT/profile-$LAST_K/profile.txt" | tee -a "$SUMMARY"
+  grep -E '^(GC|CPU)' "$OUT/profile-$LAST_K/profile.txt" | tee -a "$SUMMARY"
+  java -cp "$CP" io.df2redis.testing.benchmaster.JfrProfile "$OUT/profile-$LAST_K/job.jfr" 25 'Writer (' \
+    >"$OUT/profile-$LAST_K/profile-sink-threads.txt"
+  say "the sink's task threads alone ($(head -1 "$OUT/profile-$LAST_K/profile-sink-threads.txt" | cut -d' ' -f2) samples):"
+  sed -n '/^by stage/,/^$/p; /^hottest df2redis/,/^$/p' "$OUT/profile-$LAST_K/profile-sink-threads.txt" | head -24 | tee -a "$SUMMARY"
 fi
 
 say "load average at the end (1/5/15 min): $(load)"

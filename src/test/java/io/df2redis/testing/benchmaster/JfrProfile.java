@@ -63,6 +63,9 @@ public final class JfrProfile {
         Map<String, Long> firstProjectFrames = new TreeMap<>();
         long samples = 0;
         long gcs = 0;
+        double machine = 0;
+        double jvm = 0;
+        int loads = 0;
         Duration gcPause = Duration.ZERO;
         Duration longestPause = Duration.ZERO;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
@@ -74,6 +77,12 @@ public final class JfrProfile {
                 if (d.compareTo(longestPause) > 0) {
                     longestPause = d;
                 }
+                continue;
+            }
+            if (type.equals("jdk.CPULoad")) {
+                machine += e.getFloat("machineTotal");
+                jvm += e.getFloat("jvmUser") + e.getFloat("jvmSystem");
+                loads++;
                 continue;
             }
             if (!type.equals("jdk.ExecutionSample")) {
@@ -112,6 +121,10 @@ public final class JfrProfile {
         print(firstProjectFrames, samples, top);
         System.out.printf("%nGC: %d collections, %d ms of pauses in total, longest %d ms%n", gcs, gcPause.toMillis(),
                 longestPause.toMillis());
+        if (loads > 0) {
+            System.out.printf("CPU (jdk.CPULoad, mean of %d readings): machine %.0f %% busy, this JVM %.0f %% of the machine%n",
+                    loads, 100 * machine / loads, 100 * jvm / loads);
+        }
     }
 
     static String stageOf(List<RecordedFrame> frames) {
