@@ -129,6 +129,7 @@ gc_summary() {
       if (aft + 0 > maxa) maxa = aft + 0
       commit = c + 0
       if ($0 ~ /Pause Full/) full++
+      ms = $NF; if (ms ~ /ms$/) { sub(/ms$/, "", ms); pause += ms; if (ms + 0 > longest) longest = ms + 0 }
     }
     END {
       if (n == 0) { print "no GC in the log"; exit }
@@ -138,7 +139,7 @@ gc_summary() {
         for (i = 1; i <= n; i++) if (T[i] <= lim) best = A[i]
         tenths = tenths " " best
       }
-      printf "%d GCs (%d full), peak before GC %d MB, after-GC max %d MB, last %d MB, committed %d MB; after-GC heap by tenth of the run (MB):%s\n", n, full, peak, maxa, A[n], commit, tenths
+      printf "%d GCs (%d full, pauses %.1f s in total, longest %d ms), peak before GC %d MB, after-GC max %d MB, last %d MB, committed %d MB; after-GC heap by tenth of the run (MB):%s\n", n, full, pause / 1000, longest, peak, maxa, A[n], commit, tenths
     }' "$file"
 }
 
