@@ -15,7 +15,7 @@
 # Every process is started here and stopped by PID (also on failure). One summary line per figure
 # at the end (also in $OUT/summary.txt).
 #
-# Usage: benchmarks/job/run.sh [--quick] [--keys "1m 10m"] [--flows 2] [--lag-keys 200k]
+# Usage: benchmarks/job/run.sh [--quick (200k keys, 20 s lag phases, no profile)] [--keys "1m 10m"] [--flows 2] [--lag-keys 200k]
 #          [--lag-phases "20000:75,50000:75"] [--lag-warmup 15] [--no-lag] [--profile|--no-profile]
 #          [--compression lz4|none] [--out DIR]
 # Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_ARGS — extra job flags;
@@ -36,7 +36,8 @@ COMPRESSION=lz4
 OUT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) KEYS_LIST="200k"; LAG_KEYS=50k; LAG_PHASES="20000:30,50000:30"; LAG_WARMUP=10; shift ;;
+    --quick) KEYS_LIST="200k"; LAG_KEYS=50k; LAG_PHASES="20000:20,50000:20"; LAG_WARMUP=5
+             [[ $PROFILE == auto ]] && PROFILE=no; shift ;;
     --keys) KEYS_LIST=$2; shift 2 ;;
     --flows) FLOWS=$2; shift 2 ;;
     --lag-keys) LAG_KEYS=$2; shift 2 ;;
