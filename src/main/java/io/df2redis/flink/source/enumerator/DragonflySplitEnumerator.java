@@ -71,7 +71,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         final Set<Integer> stableCuts = new HashSet<>();
         final Map<Long, Set<Integer>> globals = new HashMap<>();
         boolean syncDone;
-        boolean closing;
+        /** Set on the coordinator thread, read by queued I/O: a closed epoch sends nothing more. */
+        volatile boolean closing;
 
         Epoch(int id, SessionController controller, SessionInfo info, boolean fullSync) {
             this.id = id;
@@ -322,13 +323,17 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         switch (a) {
             case SEND_SYNC:
                 ctx.callAsync(() -> {
-                    e.controller.sync();
+                    if (!e.closing) {
+                        e.controller.sync();
+                    }
                     return null;
                 }, (ok, err) -> onSyncDone(e, err));
                 break;
             case SEND_STARTSTABLE:
                 ctx.callAsync(() -> {
-                    e.controller.startStable();
+                    if (!e.closing) {
+                        e.controller.startStable();
+                    }
                     return null;
                 }, (ok, err) -> onStartStableDone(e, err));
                 break;

@@ -1,0 +1,216 @@
+package io.df2redis.flink.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.df2redis.dragonfly.event.FlowEvent;
+import io.df2redis.dragonfly.flow.FlowConfig;
+import io.df2redis.dragonfly.flow.FlowConnection;
+import io.df2redis.dragonfly.flow.FlowListener;
+import io.df2redis.dragonfly.session.ConnectConfig;
+import io.df2redis.dragonfly.session.SyncKind;
+import io.df2redis.dragonfly.stream.FlowStreamParser;
+import io.df2redis.dragonfly.stream.ParserConfig;
+import io.df2redis.flink.job.JobSettings;
+import io.df2redis.flink.source.enumerator.DragonflySplitEnumerator;
+import io.df2redis.flink.source.event.SessionEvents;
+import io.df2redis.flink.source.split.FlowSplit;
+import io.df2redis.testing.dfsim.DfSim;
+import io.df2redis.testing.dfsim.DfSimConfig;
+import io.df2redis.testing.dfsim.GeneratedEngine;
+import io.df2redis.testing.dfsim.SimValue;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The enumerator (session controller) driven event by event against the master simulator, the
+ * test playing the readers (real flow connections and parsers): it must keep the orders that
+ * protect the master even when the flows' news arrives early, and start a new session (never reuse
+ * one) after a FULL/PARTIAL mix or a reader's restart.
+ */
+@Timeout(120)
+class DragonflySplitEnumeratorTest {
+    @TempDir
+    Path tmp;
+
+    private DfSim sim;
+    private MockSplitEnumeratorContext<FlowSplit> ctx;
+    private DragonflySplitEnumerator enumerator;
+    private final List<FlowConnection> connections = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        connections.forEach(FlowConnection::close);
+        if (enumerator != null) {
+            enumerator.close();
+        }
+        if (ctx != null) {
+            ctx.close();
+        }
+        if (sim != null) {
+            List<?> v = sim.violations();
+            sim.close();
+            assertThat(v).as("orders the enumerator sent that a real master would refuse or crash on").isEmpty();
+        }
+    }
+
+    private void start(int flows) throws Exception {
+        sim = DfSim.generated(DfSimConfig.defaults().withFlows(flows));
+        GeneratedEngine g = sim.generated();
+        for (int i = 0; i < 200; i++) {
+            g.seed(0, "k" + i, SimValue.string(("v" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        JobSettings settings = JobSettings.fromArgs("--source.url", "redis://127.0.0.1:" + sim.port(),
+                "--target.url", "redis://127.0.0.1:1", "--source.flows", Integer.toString(flows));
+        ctx = new MockSplitEnumeratorContext<>(flows);
+        enumerator = new DragonflySplitEnumerator(ctx, new DragonflySourceConfig(settings, flows, flows, 1024), null);
+        enumerator.start();
+        for (int r = 0; r < flows; r++) {
+            ctx.registerReader(new ReaderInfo(r, "localhost"));
+            enumerator.addReader(r);
+        }
+    }
+
+    /** Runs every queued blocking step (handshake, SYNC, STARTSTABLE, close) in order. */
+    private void runQueued() throws Throwable {
+        while (!ctx.getOneTimeCallables().isEmpty()) {
+            ctx.runNextOneTimeCallable();
+        }
+    }
+
+    private List<SourceEvent> sent(int reader) throws Exception {
+        return ctx.getSentSourceEvent().getOrDefault(reader, List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends SourceEvent> T last(int reader, Class<T> type) throws Exception {
+        List<SourceEvent> events = sent(reader);
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (type.isInstance(events.get(i))) {
+                return (T) events.get(i);
+            }
+        }
+        return null;
+    }
+
+    private void report(int flows, int epoch, FlowSplit.Phase phase, long[] lsn, String master) {
+        for (int f = 0; f < flows; f++) {
+            enumerator.handleSourceEvent(f, new SessionEvents.FlowsReported(epoch,
+                    List.of(new SessionEvents.FlowPosition(f, phase, lsn == null ? -1 : lsn[f], master))));
+        }
+    }
+
+    /** Plays reader {@code flow}: DFLY FLOW as told, then reports the answer. */
+    private FlowConnection open(SessionEvents.OpenFlows o, int flow) throws Exception {
+        Long lsn = o.resumeLsn().get(flow);
+        FlowConnection c = FlowConnection.open(sim.endpoint(), ConnectConfig.defaults(),
+                FlowConfig.defaults().withSpill(tmp.resolve("spill"), 1 << 20, 1 << 16), o.masterId(), o.syncId(), flow,
+                lsn == null ? OptionalLong.empty() : OptionalLong.of(lsn), FlowListener.NONE);
+        connections.add(c);
+        enumerator.handleSourceEvent(flow, new SessionEvents.FlowOpened(o.epoch(), flow, c.kind() == SyncKind.PARTIAL));
+        return c;
+    }
+
+    /** Reads a FULL flow up to the event {@code until}; returns the stable cut's offset if reached. */
+    private long readUntil(FlowConnection c, int flow, Class<? extends FlowEvent> until) throws Exception {
+        List<FlowEvent> events = new ArrayList<>();
+        FlowStreamParser p = FlowStreamParser.fullSync(flow, c.eofToken(), ParserConfig.defaults(), events::add);
+        byte[] buf = new byte[8192];
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+            for (FlowEvent e : events) {
+                if (until.isInstance(e)) {
+                    return e instanceof FlowEvent.StableCut s ? s.journalOffset() : 0;
+                }
+            }
+            events.clear();
+            int n = c.read(buf, 0, buf.length, Duration.ofMillis(100));
+            if (n > 0) {
+                p.feed(buf, 0, n);
+            }
+        }
+        throw new AssertionError("flow " + flow + " did not reach " + until.getSimpleName());
+    }
+
+    @Test
+    void staticDataEndsReportedBeforeSyncsReplyStillLeadToOneStartStable() throws Throwable {
+        start(2);
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable(); // handshake
+        SessionEvents.OpenFlows o = last(0, SessionEvents.OpenFlows.class);
+        assertThat(o).isNotNull();
+        assertThat(o.fullSync()).isTrue();
+        assertThat(last(1, SessionEvents.OpenFlows.class)).isEqualTo(o);
+        FlowConnection f0 = open(o, 0);
+        assertThat(ctx.getOneTimeCallables()).as("no DFLY SYNC before every flow is open").isEmpty();
+        FlowConnection f1 = open(o, 1);
+        assertThat(ctx.getOneTimeCallables()).as("DFLY SYNC queued once every flow is open").hasSize(1);
+        // The flows' FULLSYNC_END may be parsed and reported before DFLY SYNC's +OK is handled.
+        enumerator.handleSourceEvent(0, new SessionEvents.StaticDataEnded(o.epoch(), 0));
+        enumerator.handleSourceEvent(1, new SessionEvents.StaticDataEnded(o.epoch(), 1));
+        assertThat(ctx.getOneTimeCallables()).as("no STARTSTABLE before DFLY SYNC is done").hasSize(1);
+        ctx.runNextOneTimeCallable(); // DFLY SYNC
+        assertThat(ctx.getOneTimeCallables()).as("STARTSTABLE queued after SYNC, from the early reports").hasSize(1);
+        readUntil(f0, 0, FlowEvent.StaticDataEnd.class);
+        readUntil(f1, 1, FlowEvent.StaticDataEnd.class);
+        ctx.runNextOneTimeCallable(); // DFLY STARTSTABLE
+        assertThat(last(0, SessionEvents.StableStarted.class)).isNotNull();
+        assertThat(sim.events()).contains("SYNC1 stable sync started");
+    }
+
+    @Test
+    void aFullPartialMixClosesTheEpochAndTheNextOneIsAFullSync() throws Throwable {
+        start(2);
+        GeneratedEngine g = sim.generated();
+        // A first session only to start the master's journals; then writes, and flow 1's backlog goes.
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable();
+        SessionEvents.OpenFlows first = last(0, SessionEvents.OpenFlows.class);
+        open(first, 0);
+        open(first, 1);
+        for (int i = 0; i < 50; i++) {
+            g.write(0, "SET", "k" + i, "w" + i);
+        }
+        long[] next = g.replicaOffsets();
+        g.evictBacklog(1);
+        enumerator.addReader(0); // reader 0 restarted: the session is gone
+        SessionEvents.CloseEpoch closed = last(0, SessionEvents.CloseEpoch.class);
+        assertThat(closed).isNotNull();
+        assertThat(closed.epoch()).isEqualTo(first.epoch());
+        connections.forEach(FlowConnection::close);
+        runQueued(); // the queued DFLY SYNC (skipped: the epoch is closed) and closing the main connection
+        report(2, first.epoch(), FlowSplit.Phase.STABLE, new long[] {next[0], Math.max(1, next[1] - 40)}, first.masterId());
+        ctx.runNextOneTimeCallable(); // handshake of the second epoch
+        SessionEvents.OpenFlows second = last(0, SessionEvents.OpenFlows.class);
+        assertThat(second.epoch()).isGreaterThan(first.epoch());
+        assertThat(second.syncId()).as("a new session, never the old one").isNotEqualTo(first.syncId());
+        assertThat(second.resumeLsn()).as("PARTIAL asked for both flows").containsOnlyKeys(0, 1);
+        FlowConnection a = open(second, 0);
+        FlowConnection b = open(second, 1);
+        assertThat(a.kind()).isEqualTo(SyncKind.PARTIAL);
+        assertThat(b.kind()).as("flow 1's LSN left the backlog").isEqualTo(SyncKind.FULL);
+        SessionEvents.CloseEpoch mix = last(0, SessionEvents.CloseEpoch.class);
+        assertThat(mix.epoch()).isEqualTo(second.epoch());
+        connections.forEach(FlowConnection::close);
+        runQueued();
+        report(2, second.epoch(), FlowSplit.Phase.STABLE, next, first.masterId());
+        runQueued();
+        SessionEvents.OpenFlows third = last(0, SessionEvents.OpenFlows.class);
+        assertThat(third.epoch()).isGreaterThan(second.epoch());
+        assertThat(third.fullSync()).as("after a mix, a full sync").isTrue();
+        assertThat(third.resetWriters()).as("a full resync resets the writers").isTrue();
+        assertThat(third.clearTarget()).isTrue();
+        assertThat(List.of(first.syncId(), second.syncId(), third.syncId())).doesNotHaveDuplicates();
+        assertThat(sim.events()).as("the closed first epoch never sent DFLY SYNC").doesNotContain("SYNC1 full sync started");
+    }
+}
