@@ -4,6 +4,8 @@ package io.df2redis.redis;
 final class Batch {
     final Object[] entries;
     int size;
+    /** Stream position of entries[0] on its connection (entry i is at firstSeq + i). */
+    long firstSeq;
     /** Set by the sending thread once the bytes were handed to the socket. */
     volatile boolean written;
 

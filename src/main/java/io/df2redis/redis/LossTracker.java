@@ -28,11 +28,22 @@ final class LossTracker implements Router.Observer {
         this.report = report;
     }
 
-    /** Makes the node a suspect: {@code unconfirmed} of its acknowledged writes are not known to be replicated. */
-    void connectionLost(Node node, long unconfirmed, String cause) {
+    /**
+     * A connection to {@code node}, opened to the process {@code runId}, broke while {@code unconfirmed}
+     * of its acknowledged writes were not known to be replicated. If the writer already reconnected to
+     * another process there, that is reported at once; otherwise the node stays a suspect until a
+     * reconnect or the topology settles it.
+     */
+    void connectionLost(Node node, String runId, long unconfirmed, String cause) {
+        String current = node.runId;
+        if (runId != null && current != null && !current.equals(runId)) {
+            report.accept(new PossibleLoss(node.address, unconfirmed, waitEnabled, "connection lost (" + cause
+                    + "); the process was replaced (run_id " + runId + " -> " + current + ")"));
+            return;
+        }
         synchronized (this) {
             Suspect old = suspects.get(node.address);
-            suspects.put(node.address, new Suspect(unconfirmed + (old == null ? 0 : old.acknowledged), old == null ? node.runId : old.runId, cause));
+            suspects.put(node.address, new Suspect(unconfirmed + (old == null ? 0 : old.acknowledged), old == null ? runId : old.runId, cause));
         }
     }
 

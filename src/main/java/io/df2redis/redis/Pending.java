@@ -11,7 +11,7 @@ final class Pending {
     final long charge;
     /** Position in its slot's order (assigned under the slot lock at submit). */
     long seq;
-    /** Times written to a connection (set by the sending thread). */
+    /** Deliveries that failed and had to be resent (redirected, refused for now, outcome unknown). */
     int attempts;
     /** When it first failed transiently (System.nanoTime), 0 if never. */
     long firstFailureNanos;
@@ -25,7 +25,10 @@ final class Pending {
     String lastError;
     boolean lastErrorWasConnection;
     NodeAddress lastNode;
-    /** The connection it was last written on, and its place in that connection's stream. */
+    /**
+     * The connection it was last written on and its place in that connection's stream: set when a
+     * reply to it needs them (a failure, or a success while its slot is held), not on the fast path.
+     */
     PipelinedConnection sentOn;
     long sendSeq;
 

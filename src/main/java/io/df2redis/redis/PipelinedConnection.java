@@ -35,6 +35,8 @@ final class PipelinedConnection {
     final Node node;
     final int db;
     final int index;
+    /** run_id of the server process this connection talks to (null if INFO is not allowed). */
+    final String runId;
     private final RedisConnection raw;
     private final SlotTable slots;
     private final WriterMetrics metrics;
@@ -66,11 +68,12 @@ final class PipelinedConnection {
     private long sendSeq;
     private volatile String failure;
 
-    PipelinedConnection(Node node, int db, int index, RedisConnection raw, SlotTable slots, WriterMetrics metrics,
+    PipelinedConnection(Node node, int db, int index, RedisConnection raw, String runId, SlotTable slots, WriterMetrics metrics,
             OutstandingBudget budget, WriterConfig config) {
         this.node = node;
         this.db = db;
         this.index = index;
+        this.runId = runId;
         this.raw = raw;
         this.slots = slots;
         this.metrics = metrics;
@@ -195,17 +198,14 @@ final class PipelinedConnection {
                         if (p.asking) {
                             b.add(ControlOp.ASKING);
                         }
-                        p.sentOn = this;
-                        p.sendSeq = ++sendSeq;
-                        if (++p.attempts > 1) {
-                            metrics.resends.increment();
-                        }
                     }
                     b.add(e);
                 }
                 if (b.size == 0) {
                     continue;
                 }
+                b.firstSeq = sendSeq + 1; // positions in this connection's stream, for replay marks
+                sendSeq += b.size;
                 unsentBatch = b;
                 inFlight.put(b); // bounded: waits while maxInFlightBatches are unanswered
                 unsentBatch = null;
@@ -271,7 +271,7 @@ final class PipelinedConnection {
                         RespReply r = in.read();
                         Object e = b.entries[i];
                         if (e instanceof Pending p) {
-                            int outcome = slots.onReply(this, p, r);
+                            int outcome = slots.onReply(this, p, r, b.firstSeq + i);
                             if (outcome != SlotTable.RESENDING) {
                                 finished++;
                                 charges += p.charge;
@@ -357,10 +357,14 @@ final class PipelinedConnection {
         return ops;
     }
 
-    private static void sort(Batch b, int from, List<Pending> into, List<ControlOp> ops) {
+    private void sort(Batch b, int from, List<Pending> into, List<ControlOp> ops) {
         for (int i = from; i < b.size; i++) {
             Object e = b.entries[i];
             if (e instanceof Pending p) {
+                if (b.written) {
+                    p.sentOn = this;
+                    p.sendSeq = b.firstSeq + i;
+                }
                 into.add(p);
             } else {
                 ops.add((ControlOp) e);

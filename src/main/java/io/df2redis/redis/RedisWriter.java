@@ -92,7 +92,7 @@ public final class RedisWriter implements AutoCloseable {
                 return closed;
             }
         });
-        this.router.bind((node, db, index, raw) -> new PipelinedConnection(node, db, index, raw, slots, metrics, budget, config), losses);
+        this.router.bind((node, db, index, raw, runId) -> new PipelinedConnection(node, db, index, raw, runId, slots, metrics, budget, config), losses);
         this.cleaner = new KeyspaceCleaner(router, target);
     }
 
@@ -427,7 +427,8 @@ public final class RedisWriter implements AutoCloseable {
     }
 
     private void commandFailed(Pending p, CommandFailure.Reason reason, String reply, NodeAddress node) {
-        CommandFailure f = new CommandFailure(p.command, reason, reply, node, p.attempts);
+        // attempts: failed deliveries, plus the one just refused
+        CommandFailure f = new CommandFailure(p.command, reason, reply, node, p.attempts + (reason == CommandFailure.Reason.REFUSED ? 1 : 0));
         metrics.failure(f.label());
         if (loggedFailureKinds.putIfAbsent(f.label(), Boolean.TRUE) == null) {
             LOG.warn("first {} failure: {}", f.label(), f);
@@ -462,7 +463,7 @@ public final class RedisWriter implements AutoCloseable {
     private void connectionLost(PipelinedConnection c, long unconfirmed, List<ControlOp> ops, String cause) {
         // Without WAIT no acknowledged write is ever known to be on a replica: any of them may go with the process.
         if (config.waitReplicas > 0 ? unconfirmed > 0 : c.acknowledgedTotal > 0) {
-            losses.connectionLost(c.node, unconfirmed, cause);
+            losses.connectionLost(c.node, c.runId, unconfirmed, cause);
             if (suspectWatch.compareAndSet(false, true)) {
                 recovery.execute(this::watchSuspects);
             }

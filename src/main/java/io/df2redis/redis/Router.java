@@ -23,7 +23,7 @@ final class Router {
     private static final long NODE_DOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     interface ConnectionFactory {
-        PipelinedConnection create(Node node, int db, int index, RedisConnection raw);
+        PipelinedConnection create(Node node, int db, int index, RedisConnection raw, String runId);
     }
 
     /** Told about every new connection and every topology, for loss detection. */
@@ -156,7 +156,7 @@ final class Router {
             if (o != null) {
                 o.connected(n, runId, primary);
             }
-            PipelinedConnection fresh = factory.create(n, db, index, raw);
+            PipelinedConnection fresh = factory.create(n, db, index, raw, runId);
             fresh.start();
             n.put(db, index, fresh);
             return fresh;

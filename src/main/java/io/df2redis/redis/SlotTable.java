@@ -212,10 +212,15 @@ final class SlotTable {
         }
     }
 
-    /** Receiving thread: the reply to {@code p}. Returns DONE_OK, DONE_FAILED or RESENDING. */
-    int onReply(PipelinedConnection c, Pending p, RespReply r) {
+    /**
+     * Receiving thread: the reply to {@code p}, which stood at {@code position} in {@code c}'s
+     * stream. Returns DONE_OK, DONE_FAILED or RESENDING.
+     */
+    int onReply(PipelinedConnection c, Pending p, RespReply r, long position) {
         SlotState s = states[p.slot()];
         if (r instanceof RespReply.Error e) {
+            p.sentOn = c;
+            p.sendSeq = position;
             ReplyKind kind = ReplyKind.of(e);
             if (kind == ReplyKind.REFUSED) {
                 synchronized (s) {
@@ -225,6 +230,8 @@ final class SlotTable {
                 host.commandFailed(p, CommandFailure.Reason.REFUSED, e.message(), c.node.address);
                 return DONE_FAILED;
             }
+            p.attempts++;
+            metrics.resends.increment();
             int flags;
             switch (kind) {
                 case MOVED -> {
@@ -287,9 +294,12 @@ final class SlotTable {
             return DONE_OK;
         }
         synchronized (s) {
+            p.sentOn = c;
+            p.sendSeq = position;
             if (s.parked != null && s.mustReplay(p)) {
                 // Applied after an earlier command of its slot failed: send it again after that one.
                 metrics.replayedAfterEarlierFailure.increment();
+                metrics.resends.increment();
                 parkLocked(s, p, 0);
                 return RESENDING;
             }
@@ -312,6 +322,8 @@ final class SlotTable {
         int refresh = router.cluster() ? REFRESH : 0;
         for (Pending p : unknown) {
             metrics.unknownOutcomeResends.increment();
+            metrics.resends.increment();
+            p.attempts++;
             park(p, REPLAY | refresh, "connection to " + c.node.address + " lost: " + cause);
         }
         for (Pending p : unsent) {
