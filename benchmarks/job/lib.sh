@@ -81,12 +81,30 @@ machine_busy() {
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
 }
 
-# Samples a process's CPU seconds every 0.5 s into FILE until it exits (its last line ≈ its total).
+# Samples a process's CPU seconds every 0.5 s into FILE until it exits (its last line ≈ its total),
+# and every thread's CPU ticks into FILE.threads ("tid ticks name" per thread and reading: threads
+# that end before the process keep their last reading).
 sample_cpu() {
   local pid=$1 file=$2
-  ( while kill -0 "$pid" 2>/dev/null; do cpu_seconds "$pid" >"$file.tmp" && mv "$file.tmp" "$file"; sleep 0.5; done ) &
+  ( while kill -0 "$pid" 2>/dev/null; do
+      cpu_seconds "$pid" >"$file.tmp" && mv "$file.tmp" "$file"
+      cat /proc/"$pid"/task/*/stat 2>/dev/null \
+        | awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " ");
+                 print $1, f[12] + f[13], n }' >>"$file.threads" || true
+      sleep 0.5
+    done ) &
   BENCH_PIDS+=("$!")
   CPU_SAMPLER_PID=$!
+}
+
+# CPU seconds per thread group (names without numbers, groups under 0.05 s left out) from
+# sample_cpu's FILE.threads, biggest first.
+thread_cpu_summary() {
+  awk -v hz="$(getconf CLK_TCK)" '{ tid = $1; t = $2; $1 = ""; $2 = ""; n = substr($0, 3); gsub(/[0-9]+/, "n", n)
+      if (t >= last[tid]) { last[tid] = t; name[tid] = n } }
+    END { for (id in last) { s[name[id]] += last[id]; tot += last[id] }
+          for (k in s) if (s[k] >= 5) printf "%.1f\t%s\n", s[k] / hz, k; printf "%.1f\t(all threads)\n", tot / hz }' "$1" \
+    | sort -rn | awk -F'\t' '{ printf "%s%s %s s", (NR > 1 ? "; " : ""), $2, $1 } END { print "" }'
 }
 
 # Live heap of a JVM every SECONDS until it exits: jcmd GC.class_histogram (it forces a full GC, so
