@@ -9,6 +9,8 @@ import io.df2redis.resp.RespReply;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,6 +80,10 @@ public final class Df2RedisJob {
             UnaryOperator<DataStream<ReplicationRecord>> afterSource) {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING); // BATCH would sort by key and lose arrival order
         env.setMaxParallelism(MAX_PARALLELISM);
+        // Every type on the wire and in state has its own serializer: a Kryo fallback is a bug.
+        Configuration noKryo = new Configuration();
+        noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(noKryo);
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL_MS);
         }

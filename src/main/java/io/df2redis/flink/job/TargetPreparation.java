@@ -15,6 +15,19 @@ public final class TargetPreparation {
 
     private TargetPreparation() {}
 
+    /** Settings the probed target cannot honour (transcoding without a module, dbs on a cluster…) fail now. */
+    static void checkTranslation(JobSettings settings, RedisWriter w) {
+        io.df2redis.redis.TargetCapabilities caps = w.capabilities();
+        io.df2redis.translate.TargetProfile profile = WriterSettings.profile(caps);
+        try {
+            TranslateSettings.translateConfig(settings).validate(profile);
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(e.getMessage().split("[=:]", 2)[0].trim(), e.getMessage());
+        }
+    }
+
     private static RedisWriter openTarget(JobSettings settings) throws java.io.IOException {
         try {
             return RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null));
@@ -25,11 +38,12 @@ public final class TargetPreparation {
 
     public static void apply(JobSettings settings) throws java.io.IOException {
         Df2RedisOptions.TargetPolicy policy = settings.get(Df2RedisOptions.FULL_SYNC_TARGET_POLICY);
-        if (policy == Df2RedisOptions.TargetPolicy.OVERWRITE) {
-            LOG.info("target policy overwrite: keys already in the target stay unless the source overwrites them");
-            return;
-        }
         try (RedisWriter w = openTarget(settings)) {
+            checkTranslation(settings, w);
+            if (policy == Df2RedisOptions.TargetPolicy.OVERWRITE) {
+                LOG.info("target policy overwrite: keys already in the target stay unless the source overwrites them");
+                return;
+            }
             if (policy == Df2RedisOptions.TargetPolicy.FLUSH) {
                 try {
                     w.flushAll();

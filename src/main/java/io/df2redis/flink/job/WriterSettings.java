@@ -43,6 +43,16 @@ public final class WriterSettings {
         return b.build();
     }
 
+    /** What the translation needs to know of the probed target. */
+    public static io.df2redis.translate.TargetProfile profile(io.df2redis.redis.TargetCapabilities caps) {
+        java.util.Set<String> modules = new java.util.HashSet<>();
+        for (String m : caps.modules()) {
+            int slash = m.indexOf('/');
+            modules.add(slash < 0 ? m : m.substring(0, slash));
+        }
+        return io.df2redis.translate.TargetProfile.of(caps.version(), caps.restoreRdbVersion(), caps.cluster(), modules);
+    }
+
     /** The target as the operator wrote it, without credentials. */
     public static String describe(JobSettings s) {
         return target(s).toString();

@@ -72,12 +72,14 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                 WriterSettings.writerConfig(config.settings(), failureHandler(where, skips)));
         try {
             TargetCapabilities caps = redis.capabilities();
-            this.profile = TargetProfile.of(caps.version(), caps.restoreRdbVersion(), caps.cluster(), moduleNames(caps.modules()));
+            this.profile = WriterSettings.profile(caps);
             TranslateConfig tc;
             try {
                 tc = TranslateSettings.translateConfig(config.settings()).validate(profile);
+            } catch (InvalidSettingException e) {
+                throw e;
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(e.getMessage().split(":")[0].split("=")[0].trim(), e.getMessage());
+                throw new InvalidSettingException(e.getMessage().split("[=:]", 2)[0].trim(), e.getMessage());
             }
             this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, skips, new Io());
             this.barriers = restore(restored);
@@ -319,14 +321,5 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             }
         }
         return owned;
-    }
-
-    private static Set<String> moduleNames(List<String> modules) {
-        Set<String> names = new HashSet<>();
-        for (String m : modules) {
-            int slash = m.indexOf('/');
-            names.add(slash < 0 ? m : m.substring(0, slash));
-        }
-        return names;
     }
 }

@@ -258,6 +258,25 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         return new ResumePoint(master, lsn);
     }
 
+    /** Keys on the master when a full sync starts ({@code INFO keyspace}), for the progress metric. */
+    private long countMasterKeys() {
+        try (io.df2redis.dragonfly.session.MasterConnection c =
+                io.df2redis.dragonfly.session.MasterConnection.open(config.endpoint(), config.connectConfig(), "keyspace")) {
+            long keys = 0;
+            for (String line : c.call("INFO", "KEYSPACE").asText().split("\r?\n")) {
+                int at = line.indexOf("keys=");
+                if (line.startsWith("db") && at > 0) {
+                    int end = line.indexOf(',', at);
+                    keys += Long.parseLong(line.substring(at + 5, end < 0 ? line.length() : end));
+                }
+            }
+            return keys;
+        } catch (Exception e) {
+            LOG.info("could not read the master's key count for the progress metric: {}", e.toString());
+            return -1;
+        }
+    }
+
     /** Result of the blocking part of an epoch start. */
     private record OpenedSession(SessionController controller, SessionInfo info, OptionalLong[] plan) {}
 
@@ -274,6 +293,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
                         + info.numFlows() + " or no override)");
             }
             OptionalLong[] plan = controller.planFlows(resume);
+            if (plan.length > 0 && plan[0].isEmpty()) {
+                metrics.masterKeys(countMasterKeys());
+            }
             return new OpenedSession(controller, info, plan);
         } catch (Exception e) {
             controller.close();

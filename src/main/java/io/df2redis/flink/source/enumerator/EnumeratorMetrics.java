@@ -16,6 +16,7 @@ final class EnumeratorMetrics {
     private final Counter sessionsLost;
     private volatile long epoch;
     private volatile long fullSync;
+    private volatile long masterKeys = -1;
 
     EnumeratorMetrics(MetricGroup group, int flows) {
         masterOffset = new AtomicLongArray(flows);
@@ -24,6 +25,8 @@ final class EnumeratorMetrics {
         MetricGroup g = group.addGroup("dragonfly");
         g.gauge("epoch", (Gauge<Long>) () -> epoch);
         g.gauge("fullSync", (Gauge<Long>) () -> fullSync);
+        // Snapshot progress = Σ readers' dragonfly.flow.<i>.snapshotEntries / this.
+        g.gauge("masterKeysAtFullSync", (Gauge<Long>) () -> masterKeys);
         sessionsLost = g.counter("sessionsLost");
         for (int f = 0; f < flows; f++) {
             final int flow = f;
@@ -42,6 +45,10 @@ final class EnumeratorMetrics {
     void epochStarted(int id, boolean full) {
         epoch = id;
         fullSync = full ? 1 : 0;
+    }
+
+    void masterKeys(long keys) {
+        masterKeys = keys;
     }
 
     void sessionFailed() {
