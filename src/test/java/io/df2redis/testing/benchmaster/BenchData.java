@@ -1,6 +1,6 @@
 package io.df2redis.testing.benchmaster;
 
-import io.df2redis.testing.dfsim.ShardFunction;
+import io.df2redis.translate.DragonflySharding;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -71,7 +71,7 @@ public final class BenchData {
 
     /** The Dragonfly shard (= flow) of key {@code i}. */
     public static int shardOf(long i, int flows) {
-        return ShardFunction.shard(key(i), flows);
+        return DragonflySharding.DEFAULT.shard(key(i), flows);
     }
 
     /** Writes the value of key {@code i} at {@code generation} into {@code buf[0, valueBytes)}. */

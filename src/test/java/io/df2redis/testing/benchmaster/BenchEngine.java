@@ -1,11 +1,11 @@
 package io.df2redis.testing.benchmaster;
 
+import io.df2redis.translate.DragonflySharding;
 import io.df2redis.dragonfly.encode.JournalEncoder;
 import io.df2redis.dragonfly.encode.RdbWriter;
 import io.df2redis.testing.dfsim.DfSim;
 import io.df2redis.testing.dfsim.DfSim.SimFlow;
 import io.df2redis.testing.dfsim.DfSim.SimSession;
-import io.df2redis.testing.dfsim.ShardFunction;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -268,7 +268,7 @@ final class BenchEngine implements DfSim.Engine {
             long j = writesDone;
             long k = data.keyOfWrite(j);
             byte[] key = BenchData.key(k);
-            int shard = ShardFunction.shard(key, cfg.flows());
+            int shard = DragonflySharding.DEFAULT.shard(key, cfg.flows());
             FlowThread t = run.flows[shard];
             if (t.queue.remainingCapacity() == 0) {
                 return WriteResult.FLOW_FULL;

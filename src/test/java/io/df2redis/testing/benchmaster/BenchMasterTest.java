@@ -1,5 +1,6 @@
 package io.df2redis.testing.benchmaster;
 
+import io.df2redis.translate.DragonflySharding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.df2redis.dragonfly.encode.FlowStreamWriter.Compression;
@@ -10,7 +11,6 @@ import io.df2redis.dragonfly.stream.FlowStreamParser;
 import io.df2redis.dragonfly.stream.ParserConfig;
 import io.df2redis.resp.RespReply;
 import io.df2redis.testing.dfsim.RawConn;
-import io.df2redis.testing.dfsim.ShardFunction;
 import io.df2redis.testing.recordings.Bytes;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +181,7 @@ class BenchMasterTest {
         long expectLsn = -1;
         for (FlowEvent e : events) {
             if (e instanceof FlowEvent.SnapshotObject o) {
-                assertThat(ShardFunction.shard(o.key(), flows)).isEqualTo(flow);
+                assertThat(DragonflySharding.DEFAULT.shard(o.key(), flows)).isEqualTo(flow);
                 assertThat(o.db()).isZero();
                 assertThat(o.expireAtMs()).isEqualTo(-1);
                 DecodedValue v = ValueDecoder.decode(o.value());
@@ -191,7 +191,7 @@ class BenchMasterTest {
             } else if (e instanceof FlowEvent.JournalCommand j) {
                 assertThat(j.lsn()).as("journal LSNs contiguous from the stable cut").isEqualTo(expectLsn++);
                 assertThat(new String(j.args().get(0), StandardCharsets.US_ASCII)).isEqualTo("SET");
-                assertThat(ShardFunction.shard(j.args().get(1), flows)).isEqualTo(flow);
+                assertThat(DragonflySharding.DEFAULT.shard(j.args().get(1), flows)).isEqualTo(flow);
                 model.put(Bytes.of(j.args().get(1)), j.args().get(2));
             } else if (!(e instanceof FlowEvent.AuxField || e instanceof FlowEvent.StaticDataEnd)) {
                 throw new AssertionError("unexpected event " + e);

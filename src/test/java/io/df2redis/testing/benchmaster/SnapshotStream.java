@@ -1,8 +1,8 @@
 package io.df2redis.testing.benchmaster;
 
+import io.df2redis.translate.DragonflySharding;
 import io.df2redis.dragonfly.encode.FlowStreamWriter;
 import io.df2redis.dragonfly.encode.ValueEncoder;
-import io.df2redis.testing.dfsim.ShardFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -63,7 +63,7 @@ final class SnapshotStream {
         byte[] value = new byte[data.valueBytes()];
         for (long i = 0; i < data.keys(); i++) {
             BenchData.keyInto(i, key);
-            if (ShardFunction.shard(key, flows) != flow) {
+            if (DragonflySharding.DEFAULT.shard(key, flows) != flow) {
                 continue;
             }
             data.valueInto(i, data.generationAfter(i, writesAtCut), value);

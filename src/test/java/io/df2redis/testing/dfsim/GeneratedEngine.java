@@ -1,5 +1,6 @@
 package io.df2redis.testing.dfsim;
 
+import io.df2redis.translate.DragonflySharding;
 import io.df2redis.testing.recordings.Bytes;
 import io.df2redis.dragonfly.encode.FlowStreamWriter;
 import io.df2redis.dragonfly.encode.JournalEncoder;
@@ -89,7 +90,7 @@ public final class GeneratedEngine implements DfSim.Engine {
     }
 
     public int shardOf(byte[] key) {
-        return ShardFunction.shard(key, cfg.numFlows());
+        return DragonflySharding.DEFAULT.shard(key, cfg.numFlows());
     }
 
     /**
