@@ -7,7 +7,8 @@
 # reports the median of the pairs' ratios: on a shared machine the load hits both sides of a pair alike.
 #   one redis-server:  SET one key (redis-benchmark as given), SET random keys (-r 1000000),
 #                      RESTORE of the same 100-byte values (against the SET random ceiling)
-#   client choice:     Jedis Pipeline on 1/2/4/8 connections vs the writer on 1/2/4/8 (SET random)
+#   client choice:     Jedis Pipeline on 1/2/4/8 connections vs the writer on 1/2/4/8 (SET random), and
+#                      the same through a delay proxy adding a 1 ms round trip (RedisDelayProxy)
 #   6-node cluster:    3 primaries + 3 replicas on this machine: SET random, RESTORE random
 # JMH=1 also runs the JMH benchmarks (WriterThroughputBenchmark, RedisClientChoiceBenchmark) for
 # absolute figures. Every redis-server is started here and stopped by PID on exit.
@@ -56,8 +57,8 @@ start_redis() {   # start_redis PORT [extra redis-server args…]
   echo "redis-server on $port did not start: $(tail -5 "$dir/redis.log")" >&2; exit 1
 }
 
-paired() {   # paired URL WORKLOAD CLIENT
-  java -Xmx1g -XX:+UseParallelGC -cp "$CP" io.df2redis.bench.WriterPairedComparison "$@" "$PAIRS" "$COMMANDS" \
+paired() {   # paired URL WORKLOAD CLIENT [DELAY_MICROS]
+  java -Xmx1g -XX:+UseParallelGC -cp "$CP" io.df2redis.bench.WriterPairedComparison "$1" "$2" "$3" "$PAIRS" "$COMMANDS" "${4:-0}" \
     >>"$OUT/pairs.log" 2>&1
   grep '^RESULT' "$OUT/pairs.log" | tail -1 | tee -a "$OUT/results.txt"
 }
@@ -84,6 +85,10 @@ if [ "${CLIENT_CHOICE:-1}" = 1 ]; then
   echo "== Jedis Pipeline vs the writer's own client (SET random keys)"
   for c in jedis:1 jedis:2 jedis:4 jedis:8 writer:1 writer:2 writer:4 writer:8; do
     paired "redis://127.0.0.1:$SP" set-random "$c"
+  done
+  echo "== the same through a 1 ms round trip (RedisDelayProxy, 0.5 ms each way; redis-benchmark direct)"
+  for c in jedis:1 jedis:2 jedis:4 writer:1 writer:2; do
+    paired "redis://127.0.0.1:$SP" set-random "$c" 500
   done
 fi
 if [ "${JMH:-0}" = 1 ]; then

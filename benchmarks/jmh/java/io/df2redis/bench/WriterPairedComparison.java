@@ -28,11 +28,13 @@ import redis.clients.jedis.Response;
  * key {@code key:__rand_int__}), into a keyspace filled beforehand, so every write overwrites.
  *
  * <pre>
- * java -cp … io.df2redis.bench.WriterPairedComparison URL WORKLOAD CLIENT [PAIRS [COMMANDS]]
+ * java -cp … io.df2redis.bench.WriterPairedComparison URL WORKLOAD CLIENT [PAIRS [COMMANDS [DELAY_MICROS]]]
  *   WORKLOAD: set-one | set-random | restore-random   (RESTORE of a DUMP of the same 100-byte value,
  *             compared with the SET ceiling)
  *   CLIENT:   writer:N (N pipelined connections per primary) | jedis:N (Jedis Pipeline, N connections,
  *             a thread each, sync and check every 1024 commands; one Redis only)
+ *   DELAY_MICROS: the client (not redis-benchmark) goes through {@link RedisDelayProxy}, which delays
+ *             each direction by this much (one Redis only): how the clients cope with a network round trip
  * </pre>
  * Prints one line per pair and a {@code RESULT} line.
  */
@@ -50,15 +52,22 @@ public final class WriterPairedComparison {
         String client = args[2];
         int pairs = args.length > 3 ? Integer.parseInt(args[3]) : 7;
         int commands = args.length > 4 ? Integer.parseInt(args[4]) : 1_000_000;
+        long delayMicros = args.length > 5 ? Long.parseLong(args[5]) : 0;
         RedisTarget target = RedisTarget.parse(url);
+        RedisDelayProxy proxy = null;
+        RedisTarget clientTarget = target;
+        if (delayMicros > 0) {
+            proxy = new RedisDelayProxy(new java.net.InetSocketAddress(target.seed().host(), target.seed().port()), delayMicros);
+            clientTarget = RedisTarget.parse("redis://127.0.0.1:" + proxy.port()).withMode(RedisTarget.Mode.STANDALONE);
+        }
         boolean oneKey = workload.equals("set-one");
         boolean restore = workload.startsWith("restore");
         int n = Integer.parseInt(client.substring(client.indexOf(':') + 1));
         byte[] value = new byte[100];
         Arrays.fill(value, (byte) 'x');
 
-        try (Contender c = client.startsWith("jedis") ? new JedisContender(target, n, value)
-                : new WriterContender(target, n, value)) {
+        try (Contender c = client.startsWith("jedis") ? new JedisContender(clientTarget, n, value)
+                : new WriterContender(clientTarget, n, value)) {
             boolean cluster = c.cluster();
             // Fill the keyspace (every later write overwrites) and warm the JIT up.
             c.run(KEYS, false, restore, true);
@@ -87,9 +96,14 @@ public final class WriterPairedComparison {
                 System.out.printf(Locale.ROOT, "pair %d: %s %s %.0f ops/s, redis-benchmark %.0f ops/s, ratio %.2f%n",
                         i + 1, client, workload, mine, ceiling, mine / ceiling);
             }
-            System.out.printf(Locale.ROOT, "RESULT %s %s %s median-ratio %.2f (min %.2f, max %.2f) median-ops/s %.0f median-ceiling %.0f client-cpu-ns/command %.0f load %s%n",
-                    cluster ? "cluster" : "standalone", workload, client, median(results, 2), min(results, 2), max(results, 2),
+            String via = delayMicros > 0 ? " rtt-ms " + (2 * delayMicros / 1000.0) : "";
+            System.out.printf(Locale.ROOT, "RESULT%s %s %s %s median-ratio %.2f (min %.2f, max %.2f) median-ops/s %.0f median-ceiling %.0f client-cpu-ns/command %.0f load %s%n",
+                    via, cluster ? "cluster" : "standalone", workload, client, median(results, 2), min(results, 2), max(results, 2),
                     median(results, 0), median(results, 1), cpu / (double) done, loadAverage());
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
         }
     }
 
