@@ -16,7 +16,7 @@ public final class ProcessReaper {
     private static final Map<Long, Entry> LIVE = new LinkedHashMap<>();
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private record Entry(long sequence, Process process, String what) {}
+    private record Entry(long sequence, Process process, String what, Runnable afterKill) {}
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ProcessReaper::killAll, "df2redis-process-reaper"));
@@ -24,8 +24,9 @@ public final class ProcessReaper {
 
     private ProcessReaper() {}
 
-    static synchronized void register(Process p, String what) {
-        LIVE.put(p.pid(), new Entry(SEQUENCE.incrementAndGet(), p, what));
+    /** {@code afterKill} (may be null) runs once the process is gone, e.g. to delete its directory. */
+    static synchronized void register(Process p, String what, Runnable afterKill) {
+        LIVE.put(p.pid(), new Entry(SEQUENCE.incrementAndGet(), p, what, afterKill));
     }
 
     static synchronized void unregister(Process p) {
@@ -54,6 +55,9 @@ public final class ProcessReaper {
             }
             kill(e.process);
             unregister(e.process);
+            if (e.afterKill != null) {
+                e.afterKill.run();
+            }
         }
         return killed;
     }

@@ -41,6 +41,7 @@ class RedisHarnessTest {
         long pid = s.pid();
         assertThat(ProcessReaper.killStartedAfter(mark)).hasSize(1);
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
+        assertThat(Files.exists(s.dir())).as("the reaper removes the harness's directory too").isFalse();
     }
 
     @Test

@@ -128,7 +128,7 @@ public final class RedisServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
                 .start();
-        ProcessReaper.register(process, "redis-server :" + port);
+        ProcessReaper.register(process, "redis-server :" + port, this::deleteOwnDir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             if (!process.isAlive()) {
@@ -306,7 +306,11 @@ public final class RedisServerProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        if (ownDir && !isRunning()) {
+        deleteOwnDir();
+    }
+
+    private void deleteOwnDir() {
+        if (ownDir && !isRunning() && Files.exists(dir)) {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException e) {
