@@ -14,7 +14,6 @@ import io.df2redis.testing.dragonfly.RealMaster;
 import io.df2redis.testing.redis.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;

@@ -23,7 +23,6 @@ import io.df2redis.translate.TargetProfile;
 import io.df2redis.translate.TranslateConfig;
 import io.df2redis.translate.TranslationCounters;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
