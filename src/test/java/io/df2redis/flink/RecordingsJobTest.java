@@ -13,6 +13,7 @@ import io.df2redis.testing.dfsim.DfSimConfig;
 import io.df2redis.testing.dfsim.ReplayScript;
 import io.df2redis.testing.recordings.Recording;
 import io.df2redis.testing.recordings.Recordings;
+import io.df2redis.testing.redis.RedisClusterProcesses;
 import io.df2redis.testing.redis.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every recording of a real master (../shared/testdata/dragonfly), served byte for byte by the
  * simulator's replay engine, through the whole job on a MiniCluster into a real redis-server: the
- * target ends equal to the recording's dataset-final.jsonl (under the README's comparison rules,
+ * target (standalone, and a 6-node cluster holding every db in db 0) ends equal to the recording's
+ * dataset-final.jsonl (under the README's comparison rules,
  * skipping only the Dragonfly-only types Redis 7.0 cannot hold). The partial-sync recording runs as
  * two jobs: the first is stopped with a savepoint after session 1; the second resumes from it and
  * must ask the master for exactly the LSNs the recorder asked for (a PARTIAL resume).
@@ -56,6 +58,7 @@ class RecordingsJobTest {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).setConfiguration(DragonflyToRedisJobTest.flinkConfig()).build());
 
     static RedisServerProcess redis;
+    static RedisClusterProcesses cluster;
 
     @TempDir
     Path tmp;
@@ -66,12 +69,16 @@ class RecordingsJobTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = RedisServerProcess.builder().start();
+        cluster = RedisClusterProcesses.start();
     }
 
     @AfterAll
     static void stopRedis() {
         if (redis != null) {
             redis.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -91,10 +98,20 @@ class RecordingsJobTest {
         return Recordings.all().stream().map(Recording::name).filter(n -> !n.startsWith("partial-sync/"));
     }
 
-    private List<String> args(Recording rec) {
+    private List<String> args(Recording rec, boolean onCluster) throws Exception {
+        List<String> a = args(rec, onCluster ? cluster.url() : redis.url());
+        if (onCluster) {
+            // A cluster only has db 0; the recordings' dbs (0, 1, 2, 5) hold distinct keys.
+            a.addAll(List.of("--db-map", "0:0,1:0,2:0,5:0", "--db-map.allow-merge", "true",
+                    "--translate.merged-flush", "flush-target-db"));
+        }
+        return a;
+    }
+
+    private List<String> args(Recording rec, String targetUrl) {
         return new ArrayList<>(List.of(
                 "--source.url", "redis://127.0.0.1:" + sim.port(),
-                "--target.url", redis.url(),
+                "--target.url", targetUrl,
                 "--source.flows", Integer.toString(rec.flowCount()),
                 "--flow.spill.dir", tmp.resolve("spill").toString(),
                 "--full-sync.target-policy", "overwrite",
@@ -114,13 +131,17 @@ class RecordingsJobTest {
     }
 
     private JobClient submit(Recording rec, String savepoint) throws Exception {
+        return submit(rec, savepoint, false);
+    }
+
+    private JobClient submit(Recording rec, String savepoint, boolean onCluster) throws Exception {
         Configuration conf = new Configuration();
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.enableCheckpointing(300);
-        Df2RedisJob.build(env, JobSettings.fromArgs(args(rec).toArray(new String[0])), rec.flowCount());
+        Df2RedisJob.build(env, JobSettings.fromArgs(args(rec, onCluster).toArray(new String[0])), rec.flowCount());
         return env.executeAsync("df2redis " + rec.name());
     }
 
@@ -168,14 +189,28 @@ class RecordingsJobTest {
                 .ignoreKeys(row -> expiredEarly.contains(row.db() + "/" + row.keyB64()) || row.memberExpireAtS() != null);
     }
 
-    private void assertTargetEquals(Recording rec) {
-        DatasetComparison rules = rules(rec);
-        rules.assertEqual(Dataset.read(rec.dir().resolve("dataset-final.jsonl")), RedisDataset.dumpStandalone(redis.host(), redis.port()));
+    private void assertTargetEquals(Recording rec) throws Exception {
+        assertTargetEquals(rec, false);
+    }
+
+    private void assertTargetEquals(Recording rec, boolean onCluster) throws Exception {
+        DatasetComparison rules = onCluster ? rules(rec).mapDbs(db -> 0) : rules(rec);
+        Dataset actual;
+        if (onCluster) {
+            RedisServerProcess seed = cluster.primaries().get(0);
+            actual = RedisDataset.dumpCluster(seed.host(), seed.port());
+        } else {
+            actual = RedisDataset.dumpStandalone(redis.host(), redis.port());
+        }
+        rules.assertEqual(Dataset.read(rec.dir().resolve("dataset-final.jsonl")), actual);
         assertThat(rules.lastCompared()).as("keys compared").isPositive();
     }
 
     private void flushTarget() throws Exception {
         redis.call("FLUSHALL");
+        for (RedisServerProcess p : cluster.primaries()) {
+            p.call("FLUSHALL");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -187,6 +222,17 @@ class RecordingsJobTest {
         job = submit(rec, null);
         awaitAcked(rec, rec.meta().syncId());
         assertTargetEquals(rec);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("singleSessionRecordings")
+    void recordingThroughTheJobIntoAClusterEndsEqualToItsDataset(String name) throws Exception {
+        Recording rec = Recordings.get(name);
+        flushTarget();
+        sim = DfSim.replay(DfSimConfig.defaults(), List.of(ReplayScript.of(rec)));
+        job = submit(rec, null, true);
+        awaitAcked(rec, rec.meta().syncId());
+        assertTargetEquals(rec, true);
     }
 
     @Test
