@@ -3,6 +3,7 @@ package io.df2redis.flink.source.reader;
 import io.df2redis.dragonfly.event.FlowEvent;
 import io.df2redis.dragonfly.flow.FlowConnection;
 import io.df2redis.dragonfly.flow.FlowLostException;
+import io.df2redis.dragonfly.flow.SpillLimitExceededException;
 import io.df2redis.dragonfly.session.SyncKind;
 import io.df2redis.dragonfly.stream.FlowStreamParser;
 import io.df2redis.dragonfly.stream.ParserConfig;
@@ -281,6 +282,10 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             int n;
             try {
                 n = f.connection.poll(readBuffer, 0, readBuffer.length);
+            } catch (SpillLimitExceededException full) {
+                // Not a network accident: a new session would spill just as much. Stop, naming the setting.
+                throw new IllegalStateException("flow " + f.flow + ": " + full.getMessage()
+                        + "; raise flow.spill.max-bytes (or give flow.spill.dir more room) and start again", full);
             } catch (FlowLostException lost) {
                 flowFailed(f, lost.getMessage(), false);
                 return work + 1;
