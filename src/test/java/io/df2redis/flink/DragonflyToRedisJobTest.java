@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.df2redis.dragonfly.encode.FlowStreamWriter;
 import io.df2redis.flink.job.Df2RedisJob;
 import io.df2redis.flink.job.JobSettings;
+import io.df2redis.flink.record.ReplicationRecord;
+import io.df2redis.testing.dataset.Dataset;
 import io.df2redis.testing.dfsim.DfSim;
 import io.df2redis.testing.dfsim.DfSimConfig;
 import io.df2redis.testing.dfsim.GeneratedEngine;
+import io.df2redis.testing.dfsim.SimValue;
 import io.df2redis.testing.dfsim.SimWorkload;
+import io.df2redis.testing.flink.SimDatasets;
 import io.df2redis.testing.redis.RedisClusterProcesses;
 import io.df2redis.testing.redis.RedisServerProcess;
 import java.nio.file.Path;
@@ -16,15 +20,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -115,7 +124,7 @@ class DragonflyToRedisJobTest {
         return a;
     }
 
-    private JobClient submit(List<String> args, java.util.function.UnaryOperator<org.apache.flink.streaming.api.datastream.DataStream<io.df2redis.flink.record.ReplicationRecord>> afterSource, int flows)
+    private JobClient submit(List<String> args, UnaryOperator<DataStream<ReplicationRecord>> afterSource, int flows)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(300);
@@ -192,7 +201,7 @@ class DragonflyToRedisJobTest {
         GeneratedEngine g = startSimulator(flows, flows);
         g.paceSnapshot(Duration.ofMillis(2));
         JobTestSupport.Target target = cluster ? clusterTarget() : standaloneTarget();
-        job = submit(args(flows, target, cluster), java.util.function.UnaryOperator.identity(), flows);
+        job = submit(args(flows, target, cluster), UnaryOperator.identity(), flows);
         try (Writer w = new Writer(g, 7, false)) {
             awaitStable(Duration.ofSeconds(120));
             while (w.count() < 300) {
@@ -231,23 +240,52 @@ class DragonflyToRedisJobTest {
         GeneratedEngine g = startSimulator(flows, 5);
         g.paceSnapshot(Duration.ofMillis(2));
         JobTestSupport.Target target = standaloneTarget();
-        job = submit(args(flows, target, false, "--mode", "snapshot"), java.util.function.UnaryOperator.identity(), flows);
+        job = submit(args(flows, target, false, "--mode", "snapshot"), UnaryOperator.identity(), flows);
         try (Writer w = new Writer(g, 11, false)) {
             awaitStable(Duration.ofSeconds(120));
         }
-        io.df2redis.testing.dataset.Dataset atCut = io.df2redis.testing.flink.SimDatasets.toDataset(g.datasetAtStableCut());
+        Dataset atCut = SimDatasets.toDataset(g.datasetAtStableCut());
         Random r = new Random(3);
         for (int i = 0; i < 200; i++) {
             SimWorkload.randomWrite(g, r, 90_000 + i); // after the cut: must not reach the target
         }
-        job.getJobExecutionResult().get(120, java.util.concurrent.TimeUnit.SECONDS);
+        job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.FINISHED);
-        io.df2redis.testing.dataset.Dataset written = target.dump().get();
+        Dataset written = target.dump().get();
         List<String> diff = target.rules().now(System.currentTimeMillis(), 0).differences(atCut, written);
         assertThat(diff).as("target vs the master's data at the stable cut").isEmpty();
-        io.df2redis.testing.dataset.Dataset atEnd = io.df2redis.testing.flink.SimDatasets.toDataset(g.dataset());
+        Dataset atEnd = SimDatasets.toDataset(g.dataset());
         assertThat(target.rules().now(System.currentTimeMillis(), 0).differences(atEnd, written))
                 .as("the writes made after the cut did not reach the target").isNotEmpty();
+    }
+
+    @Test
+    void aFullSpillFailsTheJobNamingTheSetting() throws Exception {
+        int flows = 2;
+        GeneratedEngine g = startSimulator(flows, 23);
+        Random random = new Random(23);
+        for (int i = 0; i < 400; i++) { // ~13 MB of incompressible values, far more than buffer + spill limit
+            byte[] value = new byte[32 * 1024];
+            random.nextBytes(value);
+            g.seed(0, "big:" + i, SimValue.string(value));
+        }
+        JobTestSupport.Target target = standaloneTarget();
+        // A target far slower than the source, and small flow buffers: the spill limit is reached.
+        job = submit(args(flows, target, false, "--flow.buffer.bytes", "65536", "--flow.spill.max-bytes", "200000",
+                "--writer.rate-limit.bytes", "20000"), UnaryOperator.identity(), flows);
+        Throwable failure = null;
+        try {
+            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            failure = e;
+        }
+        assertThat(failure).as("the job failed").isNotNull();
+        assertThat(ExceptionUtils.stringifyException(failure)).contains("flow.spill.max-bytes");
+        // The test cluster's restart strategy allows 5 restarts, each with a new session: failing
+        // without restarts leaves the first session plus at most the ones the enumerator opened when
+        // the other flow was lost before the failure reached the JobManager.
+        assertThat(sim.events().stream().filter(e -> e.endsWith(" created")).count())
+                .as("the job was not restarted into new sessions that would spill as much").isLessThanOrEqualTo(3);
     }
 
     @Test

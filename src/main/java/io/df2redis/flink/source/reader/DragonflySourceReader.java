@@ -35,6 +35,7 @@ import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -283,9 +284,12 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             try {
                 n = f.connection.poll(readBuffer, 0, readBuffer.length);
             } catch (SpillLimitExceededException full) {
-                // Not a network accident: a new session would spill just as much. Stop, naming the setting.
-                throw new IllegalStateException("flow " + f.flow + ": " + full.getMessage()
-                        + "; raise flow.spill.max-bytes (or give flow.spill.dir more room) and start again", full);
+                // Not a network accident: a restart or a new session would spill just as much (and a
+                // full resync would clear the target each time). Fail the job, without restarts, naming
+                // the setting; the retained checkpoint lets the operator resume once it is raised.
+                throw new SuppressRestartsException(new IllegalStateException(full.getMessage()
+                        + "; raise flow.spill.max-bytes (or give flow.spill.dir more room, or the target more"
+                        + " throughput) and resume from the last retained checkpoint (flink run -s)", full));
             } catch (FlowLostException lost) {
                 flowFailed(f, lost.getMessage(), false);
                 return work + 1;
