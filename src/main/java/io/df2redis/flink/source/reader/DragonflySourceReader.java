@@ -143,6 +143,11 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             }
             LOG.info("reader {}: closing epoch {} ({})", ctx.getIndexOfSubtask(), c.epoch(), c.reason());
             for (FlowReader f : flows.values()) {
+                // The epoch may close because another flow saw the session end that this flow's full
+                // spill caused: that must fail the job here, not vanish into a new epoch.
+                if (f.connection != null && f.connection.failure() instanceof SpillLimitExceededException full) {
+                    throw spillLimitReached(full);
+                }
                 f.closeConnection();
             }
             epoch = Math.max(epoch, c.epoch());
@@ -284,12 +289,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             try {
                 n = f.connection.poll(readBuffer, 0, readBuffer.length);
             } catch (SpillLimitExceededException full) {
-                // Not a network accident: a restart or a new session would spill just as much (and a
-                // full resync would clear the target each time). Fail the job, without restarts, naming
-                // the setting; the retained checkpoint lets the operator resume once it is raised.
-                throw new SuppressRestartsException(new IllegalStateException(full.getMessage()
-                        + "; raise flow.spill.max-bytes (or give flow.spill.dir more room, or the target more"
-                        + " throughput) and resume from the last retained checkpoint (flink run -s)", full));
+                throw spillLimitReached(full);
             } catch (FlowLostException lost) {
                 flowFailed(f, lost.getMessage(), false);
                 return work + 1;
@@ -374,6 +374,17 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         if (lsn >= 0) {
             f.nextLsn = lsn + 1;
         }
+    }
+
+    /**
+     * Not a network accident: a restart or a new session would spill just as much (and a full resync
+     * would clear the target each time). Fails the job without restarts, naming the setting; the
+     * retained checkpoint lets the operator resume once it is raised.
+     */
+    private static SuppressRestartsException spillLimitReached(SpillLimitExceededException full) {
+        return new SuppressRestartsException(new IllegalStateException(full.getMessage()
+                + "; raise flow.spill.max-bytes (or give flow.spill.dir more room, or the target more"
+                + " throughput) and resume from the last retained checkpoint (flink run -s)", full));
     }
 
     private void flowFailed(FlowReader f, String cause, boolean needsFullSync) {
