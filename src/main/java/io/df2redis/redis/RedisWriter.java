@@ -345,7 +345,7 @@ public final class RedisWriter implements AutoCloseable {
     public long clearSlots(BitSet slotsToClear) throws IOException, InterruptedException {
         flush();
         long n = cleaner.clearSlots(slotsToClear);
-        LOG.info("cleared {} keys from {} slots", n, slotsToClear.cardinality());
+        LOG.debug("cleared {} keys from {} slots", n, slotsToClear.cardinality());
         return n;
     }
 

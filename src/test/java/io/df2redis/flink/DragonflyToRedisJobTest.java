@@ -42,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
 
 /**
  * The whole job on a MiniCluster: the master simulator → DragonflySource → keyBy(slot) → RedisSink
@@ -321,5 +322,43 @@ class DragonflyToRedisJobTest {
         List<String> syncIds = sessionsCreated();
         assertThat(syncIds).as("a new session (epoch) after each failure, none reused").hasSizeGreaterThanOrEqualTo(3)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aTaskFailingRightAfterAKeyWasDeletedOnTheMasterEndsWithoutTheKey() throws Exception {
+        int flows = 2;
+        GeneratedEngine g = startSimulator(flows, 31);
+        g.seed(0, "doomed", SimValue.string("written by the first attempt only".getBytes(StandardCharsets.UTF_8)));
+        RedisServerProcess redis = RedisServerProcess.builder().start();
+        toClose.add(redis);
+        JobTestSupport.Target target = JobTestSupport.standalone(redis.host(), redis.port(), redis.url());
+        // The failure comes in the first full sync or soon after: the next session is a full resync
+        // over what the first attempt wrote, or a PARTIAL one replaying the DEL; the key goes either way.
+        FailOnce failNow = new FailOnce("before-first-checkpoint", FailOnce.When.SIGNALLED, 1);
+        job = submit(args(flows, target, false), s -> s.map(failNow).uid("fail-when-told").returns(s.getType())
+                .setParallelism(flows), flows);
+        try (Writer w = new Writer(g, 37, true); Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!jedis.exists("doomed") && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(jedis.exists("doomed")).as("the first attempt wrote the key").isTrue();
+            FailOnce.signal("before-first-checkpoint");
+            while (!FailOnce.failed("before-first-checkpoint") && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            assertThat(FailOnce.failed("before-first-checkpoint")).as("the job failed once").isTrue();
+            // Deleted on the master before the job's next session: a full sync's snapshot lacks the
+            // key and no journal entry deletes it; only the writers' clearing removes it.
+            g.write(0, "DEL", "doomed");
+            assertThat(sessionsCreated()).as("the key was deleted before a second session existed").hasSize(1);
+            while (sessionsCreated().size() < 2 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(sessionsCreated()).as("the restarted job ran a new session").hasSizeGreaterThanOrEqualTo(2);
+            awaitStable(Duration.ofSeconds(120));
+            Thread.sleep(500);
+        }
+        JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(90));
     }
 }

@@ -16,11 +16,14 @@ final class FailOnce implements MapFunction<ReplicationRecord, ReplicationRecord
         /** A snapshot entry: the flows are in the full sync. */
         FULL_SYNC,
         /** A journal command with an LSN: the flows are in stable sync. */
-        STABLE
+        STABLE,
+        /** Any record after {@link #signal} was called for this name. */
+        SIGNALLED
     }
 
     static final ConcurrentHashMap<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
     static final ConcurrentHashMap<String, Boolean> FAILED = new ConcurrentHashMap<>();
+    static final ConcurrentHashMap<String, Boolean> SIGNALLED = new ConcurrentHashMap<>();
 
     private final String name;
     private final When when;
@@ -32,6 +35,11 @@ final class FailOnce implements MapFunction<ReplicationRecord, ReplicationRecord
         this.after = after;
         SEEN.put(name, new AtomicInteger());
         FAILED.remove(name);
+        SIGNALLED.remove(name);
+    }
+
+    static void signal(String name) {
+        SIGNALLED.put(name, true);
     }
 
     static boolean failed(String name) {
@@ -40,9 +48,11 @@ final class FailOnce implements MapFunction<ReplicationRecord, ReplicationRecord
 
     @Override
     public ReplicationRecord map(ReplicationRecord r) {
-        boolean match = when == When.FULL_SYNC
-                ? r.event() instanceof FlowEvent.SnapshotObject || r.event() instanceof FlowEvent.ObjectPart
-                : r.event() instanceof FlowEvent.JournalCommand c && c.lsn() >= 0;
+        boolean match = switch (when) {
+            case FULL_SYNC -> r.event() instanceof FlowEvent.SnapshotObject || r.event() instanceof FlowEvent.ObjectPart;
+            case STABLE -> r.event() instanceof FlowEvent.JournalCommand c && c.lsn() >= 0;
+            case SIGNALLED -> SIGNALLED.containsKey(name);
+        };
         if (match && !FAILED.containsKey(name) && SEEN.get(name).incrementAndGet() >= after) {
             FAILED.put(name, true);
             throw new IllegalStateException("failing once on purpose (" + name + ") at " + r);

@@ -15,7 +15,7 @@ import java.util.Objects;
  *   <li>{@link Kind#GLOBAL}: one copy per writer subtask of a FLUSHALL/FLUSHDB (event is the
  *       {@link FlowEvent.GlobalCommand}); a writer applies it once it has the copies of all {@link
  *       #barrierFlows()} flows;
- *   <li>{@link Kind#EPOCH_RESET}: one copy per writer subtask at the start of a full resync: from
+ *   <li>{@link Kind#EPOCH_RESET}: one copy per writer subtask at the start of every full sync: from
  *       then on records of older epochs are dropped, and the writer clears its slots first when
  *       {@link #clearTarget()} is set.
  * </ul>

@@ -196,9 +196,9 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         applier.reset();
         if (clearTarget) {
             long n = redis.clearSlots(ownedSlots);
-            LOG.info("writer {}: full resync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
+            LOG.info("writer {}: full sync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
         } else {
-            LOG.info("writer {}: full resync (epoch {}): target kept (overwrite)", subtask, epoch);
+            LOG.info("writer {}: full sync (epoch {}): target kept (overwrite)", subtask, epoch);
         }
     }
 

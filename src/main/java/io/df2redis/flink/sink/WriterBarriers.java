@@ -19,7 +19,7 @@ import java.util.Set;
  * at once. Nothing blocks: the enumerator keeps the readers from running ahead of a global command,
  * which bounds what is held here.
  *
- * <p>An epoch reset (start of a full resync) drops every later record of an older epoch, and clears
+ * <p>An epoch reset (start of a full sync) drops every later record of an older epoch, and clears
  * the writer's slots first when asked.
  */
 public final class WriterBarriers {
@@ -31,7 +31,7 @@ public final class WriterBarriers {
         /** Run a FLUSHALL/FLUSHDB for this writer's part of the target. */
         void applyGlobal(FlowEvent.GlobalCommand command) throws Exception;
 
-        /** A full resync of {@code epoch} begins; clear this writer's part of the target if asked. */
+        /** A full sync of {@code epoch} begins; clear this writer's part of the target if asked. */
         void resetEpoch(int epoch, boolean clearTarget) throws Exception;
 
         /** A record of an older epoch was dropped. */

@@ -64,14 +64,16 @@ class DragonflySplitEnumeratorTest {
         }
     }
 
-    private void start(int flows) throws Exception {
+    private void start(int flows, String... moreArgs) throws Exception {
         sim = DfSim.generated(DfSimConfig.defaults().withFlows(flows));
         GeneratedEngine g = sim.generated();
         for (int i = 0; i < 200; i++) {
             g.seed(0, "k" + i, SimValue.string(("v" + i).getBytes(StandardCharsets.UTF_8)));
         }
-        JobSettings settings = JobSettings.fromArgs("--source.url", "redis://127.0.0.1:" + sim.port(),
-                "--target.url", "redis://127.0.0.1:1", "--source.flows", Integer.toString(flows));
+        List<String> args = new ArrayList<>(List.of("--source.url", "redis://127.0.0.1:" + sim.port(),
+                "--target.url", "redis://127.0.0.1:1", "--source.flows", Integer.toString(flows)));
+        args.addAll(List.of(moreArgs));
+        JobSettings settings = JobSettings.fromArgs(args.toArray(new String[0]));
         ctx = new MockSplitEnumeratorContext<>(flows);
         enumerator = new DragonflySplitEnumerator(ctx, new DragonflySourceConfig(settings, flows, flows, 1024), null);
         enumerator.start();
@@ -150,6 +152,10 @@ class DragonflySplitEnumeratorTest {
         SessionEvents.OpenFlows o = last(0, SessionEvents.OpenFlows.class);
         assertThat(o).isNotNull();
         assertThat(o.fullSync()).isTrue();
+        // A fresh enumerator (also the one Flink creates after a global failover before the first
+        // checkpoint) cannot know the target still holds only what main() checked: the writers clear.
+        assertThat(o.resetWriters()).as("the first full sync resets the writers").isTrue();
+        assertThat(o.clearTarget()).as("and clears the target (policy fail-if-not-empty)").isTrue();
         assertThat(last(1, SessionEvents.OpenFlows.class)).isEqualTo(o);
         FlowConnection f0 = open(o, 0);
         assertThat(ctx.getOneTimeCallables()).as("no DFLY SYNC before every flow is open").isEmpty();
@@ -212,5 +218,16 @@ class DragonflySplitEnumeratorTest {
         assertThat(third.clearTarget()).isTrue();
         assertThat(List.of(first.syncId(), second.syncId(), third.syncId())).doesNotHaveDuplicates();
         assertThat(sim.events()).as("the closed first epoch never sent DFLY SYNC").doesNotContain("SYNC1 full sync started");
+    }
+
+    @Test
+    void withTheOverwritePolicyAFullSyncResetsTheWritersButKeepsTheTarget() throws Throwable {
+        start(2, "--full-sync.target-policy", "overwrite");
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable(); // handshake
+        SessionEvents.OpenFlows o = last(0, SessionEvents.OpenFlows.class);
+        assertThat(o.fullSync()).isTrue();
+        assertThat(o.resetWriters()).isTrue();
+        assertThat(o.clearTarget()).as("overwrite keeps what the target holds").isFalse();
     }
 }

@@ -43,7 +43,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
 
     /** Last epoch started. */
     private int epoch;
-    /** A full sync has been started in this job before: a later one resets the writers. */
+    /** A full sync has been started in this job before (a later one is a resync, in the logs). */
     private boolean fullSyncStarted;
     /** Latest position of every flow, as its reader reported it. */
     private final Map<Integer, FlowPosition> positions = new HashMap<>();
@@ -323,15 +323,21 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
                 resumeLsn.put(f, opened.plan()[f].getAsLong());
             }
         }
-        boolean resetWriters = fullSync && fullSyncStarted;
+        // Every full sync resets the writers, the job's first included: main() checked or flushed the
+        // target at submission, but a job that fails before its first completed checkpoint starts
+        // here again with no state, over what its first attempt wrote (keys deleted on the master
+        // meanwhile would stay). Clearing an empty target costs one INFO per writer.
+        boolean resetWriters = fullSync;
         boolean clear = resetWriters && config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE;
+        boolean resync = fullSync && fullSyncStarted;
         if (fullSync) {
             fullSyncStarted = true;
         }
         forceFullSync = false;
         current = new Epoch(id, opened.controller(), opened.info(), fullSync);
         metrics.epochStarted(id, fullSync);
-        LOG.info("epoch {}: session {} opened, {} sync{}", id, opened.info().syncId(), fullSync ? "full" : "partial",
+        LOG.info("epoch {}: session {} opened, {}{}", id, opened.info().syncId(),
+                fullSync ? (resync ? "full resync" : "full sync") : "partial sync",
                 resetWriters ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)") : "");
         broadcast(new SessionEvents.OpenFlows(id, opened.info().masterId(), opened.info().syncId(), numFlows, resumeLsn,
                 resetWriters, clear));

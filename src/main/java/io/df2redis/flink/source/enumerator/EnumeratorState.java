@@ -9,8 +9,8 @@ import java.util.TreeSet;
  *
  * @param epoch the last epoch started (the next one is epoch + 1)
  * @param numFlows the flow count the job was built for (0 before the first handshake)
- * @param targetPrepared whether the first full sync applied the target policy already (it is
- *     applied at the job's first epoch only)
+ * @param targetPrepared whether a full sync has been started in this job (later ones are logged
+ *     as resyncs; every full sync resets the writers)
  * @param unassignedFlows flows not yet handed to a reader
  */
 public record EnumeratorState(int epoch, int numFlows, boolean targetPrepared, Set<Integer> unassignedFlows) {

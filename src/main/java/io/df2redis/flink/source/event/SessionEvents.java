@@ -54,9 +54,8 @@ public final class SessionEvents {
 
     /**
      * Open the flows of a new session. {@code resumeLsn} maps flow → LSN for a PARTIAL request;
-     * empty for a full sync. For a full sync that is not the job's first, {@code resetWriters} asks
-     * the reader to emit an epoch reset to every writer first, with {@code clearTarget} per the
-     * target policy.
+     * empty for a full sync. For every full sync, {@code resetWriters} asks the reader to emit an
+     * epoch reset to every writer first, with {@code clearTarget} per the target policy.
      */
     public record OpenFlows(
             int epoch,
