@@ -11,6 +11,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,7 +52,8 @@ public final class Df2RedisJob {
             if (restoring) {
                 LOG.info("resuming from a savepoint: the target policy was applied by the first run");
             } else {
-                TargetPreparation.apply(settings);
+                // PipelineOptionsInternal: the id Flink fixes in application mode (HA, operator).
+                TargetPreparation.apply(settings, env.getConfiguration().getOptional(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID));
             }
         } catch (InvalidSettingException e) {
             System.err.println("df2redis: " + e.getMessage());

@@ -1,17 +1,33 @@
 package io.df2redis.flink.job;
 
+import io.df2redis.redis.RedisCommand;
 import io.df2redis.redis.RedisWriter;
+import io.df2redis.resp.RespReply;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The full-sync target policy (DESIGN §6), applied once when a job is submitted (not when it
- * resumes from a savepoint): {@code fail-if-not-empty} refuses a target that holds keys,
- * {@code flush} empties it, {@code overwrite} writes over what is there.
+ * resumes from a savepoint, nor when main() runs again for a job it already prepared):
+ * {@code fail-if-not-empty} refuses a target that holds keys, {@code flush} empties it,
+ * {@code overwrite} writes over what is there.
  */
 public final class TargetPreparation {
     private static final Logger LOG = LoggerFactory.getLogger(TargetPreparation.class);
+
+    /**
+     * Key in db 0 naming the job (by its fixed id) that applied the policy; written only by jobs
+     * with a fixed id. It stays after the migration: delete it after the cut-over.
+     */
+    public static final String PREPARED_FOR_JOB = "__df2redis:prepared-for-job";
+
+    private static final byte[] MARKER = PREPARED_FOR_JOB.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] GET = {'G', 'E', 'T'};
+    private static final byte[] SET = {'S', 'E', 'T'};
 
     private TargetPreparation() {}
 
@@ -36,7 +52,16 @@ public final class TargetPreparation {
         }
     }
 
-    public static void apply(JobSettings settings) throws java.io.IOException {
+    /**
+     * Applies the policy, unless the target already carries {@link #PREPARED_FOR_JOB} naming this
+     * job's fixed id.
+     *
+     * @param fixedJobId the job id Flink fixes in application mode (Kubernetes operator, standalone
+     *     application clusters), where a JobManager failover runs main() again for a job that then
+     *     resumes from its checkpoint: applying {@code flush} then would wipe what it already wrote,
+     *     and {@code fail-if-not-empty} would refuse its own target. Such jobs mark the target.
+     */
+    public static void apply(JobSettings settings, Optional<String> fixedJobId) throws java.io.IOException {
         Df2RedisOptions.TargetPolicy policy = settings.get(Df2RedisOptions.FULL_SYNC_TARGET_POLICY);
         try (RedisWriter w = openTarget(settings)) {
             checkTranslation(settings, w);
@@ -44,23 +69,48 @@ public final class TargetPreparation {
                 LOG.info("target policy overwrite: keys already in the target stay unless the source overwrites them");
                 return;
             }
-            if (policy == Df2RedisOptions.TargetPolicy.FLUSH) {
-                try {
-                    w.flushAll();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while flushing the target");
-                }
-                LOG.info("target policy flush: FLUSHALL done on every primary of {}", WriterSettings.describe(settings));
+            if (fixedJobId.isPresent() && fixedJobId.get().equals(preparedFor(w))) {
+                LOG.info("job {} prepared this target before (main() runs again after a JobManager failover): "
+                        + "target policy {} not applied again", fixedJobId.get(), policy);
                 return;
             }
-            Map<String, Long> keys = w.keyCounts();
-            long total = keys.values().stream().mapToLong(Long::longValue).sum();
-            if (total > 0) {
-                throw new InvalidSettingException(Df2RedisOptions.FULL_SYNC_TARGET_POLICY.key(),
-                        "the target " + WriterSettings.describe(settings) + " is not empty (" + keys
-                                + "); choose flush to empty it first or overwrite to write over it");
+            if (policy == Df2RedisOptions.TargetPolicy.FLUSH) {
+                w.flushAll();
+                LOG.info("target policy flush: FLUSHALL done on every primary of {}", WriterSettings.describe(settings));
+            } else {
+                Map<String, Long> keys = w.keyCounts();
+                long total = keys.values().stream().mapToLong(Long::longValue).sum();
+                if (total > 0) {
+                    throw new InvalidSettingException(Df2RedisOptions.FULL_SYNC_TARGET_POLICY.key(),
+                            "the target " + WriterSettings.describe(settings) + " is not empty (" + keys
+                                    + "); choose flush to empty it first or overwrite to write over it");
+                }
             }
+            if (fixedJobId.isPresent()) {
+                markPrepared(w, fixedJobId.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while preparing the target");
         }
+    }
+
+    private static String preparedFor(RedisWriter w) throws java.io.IOException, InterruptedException {
+        RespReply r = w.call(List.of(RedisCommand.of(0, MARKER, GET, MARKER))).get(0);
+        if (r instanceof RespReply.Bulk b) {
+            return new String(b.bytes(), StandardCharsets.UTF_8);
+        }
+        if (r instanceof RespReply.Null) {
+            return null;
+        }
+        throw new java.io.IOException("cannot read " + PREPARED_FOR_JOB + " on the target: " + r);
+    }
+
+    private static void markPrepared(RedisWriter w, String jobId) throws java.io.IOException, InterruptedException {
+        RespReply r = w.call(List.of(RedisCommand.of(0, MARKER, SET, MARKER, jobId.getBytes(StandardCharsets.UTF_8)))).get(0);
+        if (r.isError()) {
+            throw new java.io.IOException("cannot write " + PREPARED_FOR_JOB + " on the target: " + r);
+        }
+        LOG.info("target marked as prepared for job {} ({})", jobId, PREPARED_FOR_JOB);
     }
 }
