@@ -18,7 +18,8 @@
 # Usage: benchmarks/job/run.sh [--quick (200k keys, 20 s lag phases, no profile)] [--keys "1m 10m"] [--flows 2] [--lag-keys 200k]
 #          [--lag-phases "20000:75,50000:75"] [--lag-warmup 15] [--no-lag] [--profile|--no-profile]
 #          [--compression lz4|none] [--out DIR]
-# Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_ARGS — extra job flags;
+# Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_JVM_OPTS — extra JVM options of the
+#              snapshot runs (e.g. "-XX:+UseParallelGC"); JOB_ARGS — extra job flags;
 #              MASTER_ARGS — extra benchmark master flags (e.g. "--lz4 java --flush-bytes 16384");
 #              DF2REDIS_DRAGONFLY_BIN — a dragonfly binary to measure a real replica with.
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,6 +54,7 @@ while [[ $# -gt 0 ]]; do
 done
 JOB_HEAP=${JOB_HEAP:-2g}
 JOB_ARGS=${JOB_ARGS:-}
+JOB_JVM_OPTS=${JOB_JVM_OPTS:-}
 MASTER_ARGS=${MASTER_ARGS:-}
 OUT=${OUT:-$ROOT/target/bench-job/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -132,7 +134,7 @@ run_snapshot() {
   mj0=$(machine_jiffies)
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime "$@" -jar "$LOCAL_JAR" \
+  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS "$@" -jar "$LOCAL_JAR" \
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
     --mode snapshot --source.flows "$FLOWS" --full-sync.target-policy flush $JOB_ARGS
   jpid=$BG_PID
