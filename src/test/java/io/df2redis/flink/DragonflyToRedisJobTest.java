@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.df2redis.dragonfly.encode.FlowStreamWriter;
 import io.df2redis.flink.job.Df2RedisJob;
 import io.df2redis.flink.job.JobSettings;
+import io.df2redis.flink.job.TargetMarker;
+import io.df2redis.flink.job.WriterSettings;
 import io.df2redis.flink.record.ReplicationRecord;
+import io.df2redis.redis.RedisWriter;
 import io.df2redis.testing.dataset.Dataset;
 import io.df2redis.testing.dfsim.DfSim;
 import io.df2redis.testing.dfsim.DfSimConfig;
@@ -28,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -172,6 +176,12 @@ class DragonflyToRedisJobTest {
         }
     }
 
+    private static String targetMarker(JobSettings settings) throws Exception {
+        try (RedisWriter w = RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null))) {
+            return TargetMarker.read(w);
+        }
+    }
+
     /** Sync ids of every session the simulator created, in order (ended ones included). */
     private List<String> sessionsCreated() {
         List<String> ids = new ArrayList<>();
@@ -203,7 +213,17 @@ class DragonflyToRedisJobTest {
         GeneratedEngine g = startSimulator(flows, flows);
         g.paceSnapshot(Duration.ofMillis(2));
         JobTestSupport.Target target = cluster ? clusterTarget() : standaloneTarget();
-        job = submit(args(flows, target, cluster), UnaryOperator.identity(), flows);
+        // As main() does in application mode (a fixed job id): the policy marks the target, and the
+        // writers keep the mark through the first full sync's clearing and the FLUSHALL below.
+        String jobId = "job-" + flows + (cluster ? "-cluster" : "-standalone");
+        Configuration applicationMode = new Configuration();
+        applicationMode.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, jobId);
+        JobSettings settings = Df2RedisJob.prepareTarget(JobSettings.fromArgs(args(flows, target, cluster).toArray(new String[0])),
+                applicationMode);
+        assertThat(targetMarker(settings)).isEqualTo(jobId);
+        List<String> a = new ArrayList<>();
+        settings.asMap().forEach((k, v) -> a.addAll(List.of("--" + k, v)));
+        job = submit(a, UnaryOperator.identity(), flows);
         try (Writer w = new Writer(g, 7, false)) {
             awaitStable(Duration.ofSeconds(120));
             while (w.count() < 300) {
@@ -220,6 +240,7 @@ class DragonflyToRedisJobTest {
         g.ping();
         JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(60));
         assertThat(sessionsCreated()).as("one session: nothing failed").hasSize(1);
+        assertThat(targetMarker(settings)).as("the application-mode marker survived clearing and FLUSHALL").isEqualTo(jobId);
         assertThat(g.journalBlobsWritten()).as("writes during the full sync").isPositive();
         assertThat(g.taggedChunksWritten()).as("tagged chunks on the wire").isPositive();
     }

@@ -6,12 +6,14 @@ import io.df2redis.flink.record.ReplicationRecord;
 import io.df2redis.flink.sink.RedisSink;
 import io.df2redis.flink.source.DragonflySource;
 import io.df2redis.resp.RespReply;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.PipelineOptionsInternal;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -48,13 +50,7 @@ public final class Df2RedisJob {
         int flows;
         try {
             flows = settings.isSet(Df2RedisOptions.SOURCE_FLOWS) ? settings.get(Df2RedisOptions.SOURCE_FLOWS) : probeFlows(settings);
-            boolean restoring = env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent();
-            if (restoring) {
-                LOG.info("resuming from a savepoint: the target policy was applied by the first run");
-            } else {
-                // PipelineOptionsInternal: the id Flink fixes in application mode (HA, operator).
-                TargetPreparation.apply(settings, env.getConfiguration().getOptional(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID));
-            }
+            settings = prepareTarget(settings, env.getConfiguration());
         } catch (InvalidSettingException e) {
             System.err.println("df2redis: " + e.getMessage());
             System.exit(2);
@@ -67,6 +63,23 @@ public final class Df2RedisJob {
         }
         build(env, settings, flows);
         env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+    }
+
+    /**
+     * Applies the target policy at submission (DESIGN §6), except when resuming from a savepoint;
+     * returns the settings the job runs with (in application mode, naming the target's marker).
+     */
+    public static JobSettings prepareTarget(JobSettings settings, ReadableConfig flinkConfig) throws java.io.IOException {
+        // PipelineOptionsInternal: the id Flink fixes in application mode (HA, operator), where a
+        // JobManager failover runs main() again.
+        Optional<String> fixedJobId = flinkConfig.getOptional(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID);
+        if (flinkConfig.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()) {
+            LOG.info("resuming from a savepoint: the target policy was applied by the first run");
+        } else {
+            TargetPreparation.apply(settings, fixedJobId);
+        }
+        // The writers put the marker back whenever they clear or flush the target.
+        return fixedJobId.map(id -> settings.with(Df2RedisOptions.TARGET_PREPARED_FOR_JOB.key(), id)).orElse(settings);
     }
 
     /** Adds the job's operators to {@code env}. */

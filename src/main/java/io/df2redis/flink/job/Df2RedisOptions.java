@@ -126,6 +126,14 @@ public final class Df2RedisOptions {
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("df2redis");
 
+    /**
+     * Set by the job's main() from Flink's fixed job id (application mode), not by users: the value
+     * of the target's {@link TargetMarker}, which the writers put back after they clear or flush.
+     */
+    public static final ConfigOption<String> TARGET_PREPARED_FOR_JOB =
+            ConfigOptions.key("target.prepared-for-job").stringType().noDefaultValue()
+                    .withDescription("Internal: the fixed job id the target is marked with (application mode).");
+
     public static List<ConfigOption<?>> all() {
         return List.of(
                 CONFIG_FILE,
@@ -136,6 +144,6 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
-                SINK_PARALLELISM, JOB_NAME);
+                SINK_PARALLELISM, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }
 }

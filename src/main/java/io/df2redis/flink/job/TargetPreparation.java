@@ -1,10 +1,6 @@
 package io.df2redis.flink.job;
 
-import io.df2redis.redis.RedisCommand;
 import io.df2redis.redis.RedisWriter;
-import io.df2redis.resp.RespReply;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -18,16 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetPreparation {
     private static final Logger LOG = LoggerFactory.getLogger(TargetPreparation.class);
-
-    /**
-     * Key in db 0 naming the job (by its fixed id) that applied the policy; written only by jobs
-     * with a fixed id. It stays after the migration: delete it after the cut-over.
-     */
-    public static final String PREPARED_FOR_JOB = "__df2redis:prepared-for-job";
-
-    private static final byte[] MARKER = PREPARED_FOR_JOB.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] GET = {'G', 'E', 'T'};
-    private static final byte[] SET = {'S', 'E', 'T'};
 
     private TargetPreparation() {}
 
@@ -53,7 +39,7 @@ public final class TargetPreparation {
     }
 
     /**
-     * Applies the policy, unless the target already carries {@link #PREPARED_FOR_JOB} naming this
+     * Applies the policy, unless the target already carries the {@link TargetMarker} naming this
      * job's fixed id.
      *
      * @param fixedJobId the job id Flink fixes in application mode (Kubernetes operator, standalone
@@ -69,7 +55,7 @@ public final class TargetPreparation {
                 LOG.info("target policy overwrite: keys already in the target stay unless the source overwrites them");
                 return;
             }
-            if (fixedJobId.isPresent() && fixedJobId.get().equals(preparedFor(w))) {
+            if (fixedJobId.isPresent() && fixedJobId.get().equals(TargetMarker.read(w))) {
                 LOG.info("job {} prepared this target before (main() runs again after a JobManager failover): "
                         + "target policy {} not applied again", fixedJobId.get(), policy);
                 return;
@@ -87,30 +73,12 @@ public final class TargetPreparation {
                 }
             }
             if (fixedJobId.isPresent()) {
-                markPrepared(w, fixedJobId.get());
+                TargetMarker.write(w, fixedJobId.get());
+                LOG.info("target marked as prepared for job {} ({})", fixedJobId.get(), TargetMarker.KEY);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while preparing the target");
         }
-    }
-
-    private static String preparedFor(RedisWriter w) throws java.io.IOException, InterruptedException {
-        RespReply r = w.call(List.of(RedisCommand.of(0, MARKER, GET, MARKER))).get(0);
-        if (r instanceof RespReply.Bulk b) {
-            return new String(b.bytes(), StandardCharsets.UTF_8);
-        }
-        if (r instanceof RespReply.Null) {
-            return null;
-        }
-        throw new java.io.IOException("cannot read " + PREPARED_FOR_JOB + " on the target: " + r);
-    }
-
-    private static void markPrepared(RedisWriter w, String jobId) throws java.io.IOException, InterruptedException {
-        RespReply r = w.call(List.of(RedisCommand.of(0, MARKER, SET, MARKER, jobId.getBytes(StandardCharsets.UTF_8)))).get(0);
-        if (r.isError()) {
-            throw new java.io.IOException("cannot write " + PREPARED_FOR_JOB + " on the target: " + r);
-        }
-        LOG.info("target marked as prepared for job {} ({})", jobId, PREPARED_FOR_JOB);
     }
 }

@@ -4,6 +4,7 @@ import io.df2redis.dragonfly.event.FlowEvent;
 import io.df2redis.flink.job.Df2RedisOptions;
 import io.df2redis.flink.job.InvalidSettingException;
 import io.df2redis.flink.job.SkipReporter;
+import io.df2redis.flink.job.TargetMarker;
 import io.df2redis.flink.job.TranslateSettings;
 import io.df2redis.flink.job.WriterSettings;
 import io.df2redis.flink.record.ReplicationRecord;
@@ -196,6 +197,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         applier.reset();
         if (clearTarget) {
             long n = redis.clearSlots(ownedSlots);
+            keepTargetMarker();
             LOG.info("writer {}: full sync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
         } else {
             LOG.info("writer {}: full sync (epoch {}): target kept (overwrite)", subtask, epoch);
@@ -289,6 +291,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                             redis.flushDb(db);
                         }
                     }
+                    keepTargetMarker();
                     return;
                 }
                 // Several writers: each clears only the slots it owns, so none wipes another's newer writes.
@@ -302,6 +305,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                 }
                 Set<Integer> dbs = flush.all() ? null : new HashSet<>(flush.dbs());
                 long n = dbs == null ? redis.clearSlots(slots) : redis.clearSlots(dbs, slots);
+                keepTargetMarker();
                 LOG.info("writer {}: {}: cleared {} keys of its slots", subtask, flush, n);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -309,6 +313,19 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             } catch (IOException e) {
                 throw new IllegalStateException("flushing the target for " + flush + " failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Puts the application-mode target marker back after this writer cleared or flushed its part of
+     * the target (only the writer owning the marker's slot does), so that main() running again
+     * after a JobManager failover still finds it (see {@link TargetMarker}).
+     */
+    private void keepTargetMarker() throws IOException, InterruptedException {
+        String jobId = config.settings().isSet(Df2RedisOptions.TARGET_PREPARED_FOR_JOB)
+                ? config.settings().get(Df2RedisOptions.TARGET_PREPARED_FOR_JOB) : null;
+        if (jobId != null && ownedSlots.get(TargetMarker.SLOT)) {
+            TargetMarker.write(redis, jobId);
         }
     }
 

@@ -45,7 +45,7 @@ class TargetPreparationTest {
         jedis.set("unrelated", "x");
         TargetPreparation.apply(settings("flush"), Optional.of("job-a"));
         assertThat(jedis.exists("unrelated")).as("flushed at the first run").isFalse();
-        assertThat(jedis.get(TargetPreparation.PREPARED_FOR_JOB)).isEqualTo("job-a");
+        assertThat(jedis.get(TargetMarker.KEY)).isEqualTo("job-a");
 
         jedis.set("written-by-job-a", "v"); // the job ran, then its JobManager failed over
         TargetPreparation.apply(settings("flush"), Optional.of("job-a"));
@@ -53,7 +53,7 @@ class TargetPreparationTest {
 
         TargetPreparation.apply(settings("flush"), Optional.of("job-b"));
         assertThat(jedis.exists("written-by-job-a")).as("another job flushes").isFalse();
-        assertThat(jedis.get(TargetPreparation.PREPARED_FOR_JOB)).isEqualTo("job-b");
+        assertThat(jedis.get(TargetMarker.KEY)).isEqualTo("job-b");
     }
 
     @Test
