@@ -15,12 +15,15 @@ import io.df2redis.testing.recordings.Recording;
 import io.df2redis.testing.recordings.Recordings;
 import io.df2redis.testing.redis.RedisClusterProcesses;
 import io.df2redis.testing.redis.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -29,6 +32,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -252,5 +256,47 @@ class RecordingsJobTest {
         awaitAcked(s2, s2.meta().syncId());
         assertTargetEquals(s2);
         assertThat(sim.events()).anySatisfy(e -> assertThat(e).contains(s2.meta().syncId()).contains("PARTIAL"));
+    }
+
+    @Test
+    void aCorruptStreamFailsTheJobOnceNamingFlowAndWhatWasExpected() throws Exception {
+        Recording rec = Recordings.get("types-basic");
+        flushTarget();
+        // Flow 0's EOF token in the stream no longer matches the one its FLOW reply announced.
+        ReplayScript script = ReplayScript.of(rec);
+        List<ReplayScript.RecordedFlow> flows = new ArrayList<>(script.flows());
+        ReplayScript.RecordedFlow f0 = flows.get(0);
+        byte[] token = f0.token().getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = f0.bytes().clone();
+        int at = lastIndexOf(bytes, token);
+        assertThat(at).as("the token is in flow 0's stream").isPositive();
+        bytes[at] = (byte) (bytes[at] == 'a' ? 'b' : 'a');
+        flows.set(0, new ReplayScript.RecordedFlow(f0.flow(), f0.command(), f0.kind(), f0.token(), f0.reply(), bytes,
+                f0.bytesAtStartStable(), f0.requestedLsn()));
+        sim = DfSim.replay(DfSimConfig.defaults(), List.of(new ReplayScript(script.dir(), script.masterId(), script.syncId(),
+                script.numFlows(), script.mode(), script.infoServer(), script.mainLog(), flows, script.nextLsn())));
+        job = submit(rec, null);
+        Throwable failure = null;
+        try {
+            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            failure = e;
+        }
+        assertThat(failure).as("the job failed").isNotNull();
+        assertThat(ExceptionUtils.stringifyException(failure)).contains("flow 0").contains("EOF token");
+        // A restart would ask the master for the same bytes again (the replaying master serves them
+        // to every new session), and in a full sync clear the target each time. The other flow's
+        // loss may still open one session while the job is being failed.
+        assertThat(sim.events().stream().filter(e -> e.endsWith(" created")).count())
+                .as("no restart into new sessions").isLessThanOrEqualTo(2);
+    }
+
+    private static int lastIndexOf(byte[] haystack, byte[] needle) {
+        for (int i = haystack.length - needle.length; i >= 0; i--) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -301,8 +301,12 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             try {
                 f.parser.feed(readBuffer, 0, n);
             } catch (StreamFormatException bad) {
-                // A corrupt stream: fail the task with the parser's message (flow, offset, key).
-                throw new IllegalStateException("flow " + f.flow + " (epoch " + f.epoch + "): " + bad.getMessage(), bad);
+                // Bytes this parser cannot read (a corrupt stream, a type or opcode it does not know):
+                // the same bytes would come again after a restart, and during a full sync each restart
+                // would clear the target and sync up to the same place. Fail the job, without restarts,
+                // with the parser's message (flow, offset, key); resume from the retained checkpoint.
+                throw new SuppressRestartsException(new IllegalStateException(
+                        "flow " + f.flow + " (epoch " + f.epoch + "): " + bad.getMessage(), bad));
             }
             work++;
         }
