@@ -77,6 +77,13 @@ say "$(machine)"
 say "load average at start (1/5/15 min): $(load)"
 declare -A BENCH_RATE
 
+# commands_per_read PORT: redis-server's commands per socket read so far (its pipelining depth as seen
+# by the server; fewer commands per read cost it more CPU per command).
+commands_per_read() {
+  redis-cli -p "$1" info stats | tr -d '\r' | awk -F: '/^total_commands_processed:/ {c = $2} /^total_reads_processed:/ {r = $2}
+    END { if (r > 0) printf "%.1f", c / r; else print "?" }'
+}
+
 # ---- 1. the benchmark master alone --------------------------------------------------------------
 largest=0
 for k in $KEYS_LIST; do n=$(count "$k"); (( n > largest )) && largest=$n; done
@@ -97,8 +104,9 @@ for k in $KEYS_LIST; do
   rate=$(tr '\r' '\n' <"$OUT/redis-benchmark-$k.txt" | grep -m1 '^SET: .* requests per second' | awk '{print $2}')
   BENCH_RATE[$k]=${rate%.*}
   rcpu=$(awk -v a="$rcpu0" -v b="$(cpu_seconds "$REDIS_PID")" -v n="$n" 'BEGIN { printf "%.1f s (%.1f µs/SET)", b - a, (b - a) * 1e6 / n }')
+  cpr=$(commands_per_read "$REDIS_PORT")
   stop_pid "$REDIS_PID"
-  say "redis-benchmark -t set -d 100 -P 64 -c 8 -n $(human "$n") -r $(human "$n"): ${BENCH_RATE[$k]} SET/s; redis-server CPU $rcpu; load $(load)"
+  say "redis-benchmark -t set -d 100 -P 64 -c 8 -n $(human "$n") -r $(human "$n"): ${BENCH_RATE[$k]} SET/s; redis-server CPU $rcpu, $cpr commands per read; load $(load)"
 done
 
 # ---- 3. a Dragonfly replica ---------------------------------------------------------------------
@@ -159,13 +167,15 @@ run_snapshot() {
   local verify
   verify=$(grep -m1 '^verify:' "$dir/verify.txt" | sed 's/^verify: //')
   redis-cli -p "$REDIS_PORT" info memory | tr -d '\r' | grep -E '^used_memory_human' >"$dir/redis-memory.txt" || true
+  local cpr
+  cpr=$(commands_per_read "$REDIS_PORT")
   stop_pid "$mpid"
   stop_pid "$REDIS_PID"
   kill "$CPU_SAMPLER_PID" 2>/dev/null || true
   {
     echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
       "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
-    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key) (wall $secs s × $(nproc) cores, machine $(machine_busy "$mj0" "$mj1") % busy counting every process); $(tr '\n' ' ' <"$dir/load.txt")"
+    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key, $cpr commands per read) (wall $secs s × $(nproc) cores, machine $(machine_busy "$mj0" "$mj1") % busy counting every process); $(tr '\n' ' ' <"$dir/load.txt")"
     echo "  job CPU by thread group (names cut to 15 characters by the kernel; each thread's last reading, ≤ 0.5 s before it ended): $(thread_cpu_summary "$dir/job.cpu.threads")"
     echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
     if [[ -s "$dir/live-heap.txt" ]]; then
