@@ -382,4 +382,22 @@ class DragonflyToRedisJobTest {
         }
         JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(90));
     }
+
+    @Test
+    void aMasterWithAnotherShardCountFailsTheJobOnceNamingIt() throws Exception {
+        startSimulator(4, 41);
+        JobTestSupport.Target target = standaloneTarget();
+        // Built for 2 flows (a stale --source.flows, or a savepoint of an older master).
+        job = submit(args(2, target, false), UnaryOperator.identity(), 2);
+        Throwable failure = null;
+        try {
+            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            failure = e;
+        }
+        assertThat(failure).as("the job failed").isNotNull();
+        assertThat(ExceptionUtils.stringifyException(failure)).contains("the master now has 4 shards")
+                .contains("built for 2 flows");
+        assertThat(sessionsCreated()).as("no restarts against the same master").hasSize(1);
+    }
 }

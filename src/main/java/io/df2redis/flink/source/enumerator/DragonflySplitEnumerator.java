@@ -23,6 +23,7 @@ import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +94,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         this.numFlows = config.numFlows();
         if (restored != null) {
             if (restored.numFlows() != 0 && restored.numFlows() != numFlows) {
-                throw new IllegalStateException("the savepoint was taken with " + restored.numFlows()
-                        + " flows but the job is built for " + numFlows + " (the master's shard count changed?)");
+                throw new SuppressRestartsException(new IllegalStateException("the savepoint was taken with " + restored.numFlows()
+                        + " flows but the job is built for " + numFlows + " (the master's shard count changed?)"));
             }
             this.epoch = restored.epoch();
             this.fullSyncStarted = restored.targetPrepared();
@@ -306,7 +307,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private void onSessionOpened(int id, OpenedSession opened, Throwable error) {
         if (error != null) {
             if (error instanceof IllegalStateException) {
-                throw (IllegalStateException) error; // a job that cannot go on: fail it, naming why
+                // A job that cannot go on (the master's shard count changed): fail it, naming why,
+                // without restarts, which would meet the same master.
+                throw new SuppressRestartsException(error);
             }
             consecutiveFailures++;
             metrics.sessionFailed();
