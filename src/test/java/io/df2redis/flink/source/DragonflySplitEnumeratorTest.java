@@ -1,6 +1,7 @@
 package io.df2redis.flink.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.df2redis.dragonfly.event.FlowEvent;
 import io.df2redis.dragonfly.flow.FlowConfig;
@@ -27,6 +28,7 @@ import java.util.OptionalLong;
 import org.apache.flink.api.connector.source.ReaderInfo;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -229,5 +231,16 @@ class DragonflySplitEnumeratorTest {
         assertThat(o.fullSync()).isTrue();
         assertThat(o.resetWriters()).isTrue();
         assertThat(o.clearTarget()).as("overwrite keeps what the target holds").isFalse();
+    }
+
+    @Test
+    void aReaderThatCannotGoOnFailsTheJobWithoutRestarts() throws Throwable {
+        start(2);
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable(); // handshake
+        SessionEvents.OpenFlows o = last(0, SessionEvents.OpenFlows.class);
+        assertThatThrownBy(() -> enumerator.handleSourceEvent(1, new SessionEvents.CannotGoOn(o.epoch(), 1, "flow 1 at byte 7: bad")))
+                .isInstanceOf(SuppressRestartsException.class).hasRootCauseMessage("reader 1, flow 1 (epoch " + o.epoch()
+                        + "): flow 1 at byte 7: bad");
     }
 }

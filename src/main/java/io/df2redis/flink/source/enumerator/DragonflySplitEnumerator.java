@@ -177,6 +177,11 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             metrics.acked(a.flow(), a.ackedLsn());
             return;
         }
+        if (event instanceof SessionEvents.CannotGoOn fatal) {
+            // Whatever epoch it came from: the job must end, not restart into the same error.
+            throw new SuppressRestartsException(new IllegalStateException("reader " + subtaskId + ", flow " + fatal.flow()
+                    + " (epoch " + fatal.epoch() + "): " + fatal.cause()));
+        }
         if (current == null || event.epoch() != current.id || current.closing) {
             return; // an older epoch's news
         }

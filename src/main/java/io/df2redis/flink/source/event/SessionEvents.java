@@ -47,6 +47,14 @@ public final class SessionEvents {
      */
     public record FlowFailed(int epoch, int flow, String cause, boolean needsFullSync) implements Event {}
 
+    /**
+     * The reader is failing its task with an error a restart would meet again (full spill, bytes it
+     * cannot parse): the enumerator fails the job too, without restarts. The task failure alone can
+     * be superseded by a recoverable failover (an event the enumerator sent to the failing task is
+     * lost at the same moment), which would restart the job into the same error.
+     */
+    public record CannotGoOn(int epoch, int flow, String cause) implements Event {}
+
     /** After a completed checkpoint: the LSN now ACKed on the flow (for the lag metric). */
     public record FlowAcked(int epoch, int flow, long ackedLsn) implements Event {}
 

@@ -146,7 +146,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 // The epoch may close because another flow saw the session end that this flow's full
                 // spill caused: that must fail the job here, not vanish into a new epoch.
                 if (f.connection != null && f.connection.failure() instanceof SpillLimitExceededException full) {
-                    throw spillLimitReached(full);
+                    throw cannotGoOn(f, spillLimitReached(full));
                 }
                 f.closeConnection();
             }
@@ -289,7 +289,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             try {
                 n = f.connection.poll(readBuffer, 0, readBuffer.length);
             } catch (SpillLimitExceededException full) {
-                throw spillLimitReached(full);
+                throw cannotGoOn(f, spillLimitReached(full));
             } catch (FlowLostException lost) {
                 flowFailed(f, lost.getMessage(), false);
                 return work + 1;
@@ -305,7 +305,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 // the same bytes would come again after a restart, and during a full sync each restart
                 // would clear the target and sync up to the same place. Fail the job, without restarts,
                 // with the parser's message (flow, offset, key); resume from the retained checkpoint.
-                throw new SuppressRestartsException(new IllegalStateException(
+                throw cannotGoOn(f, new IllegalStateException(
                         "flow " + f.flow + " (epoch " + f.epoch + "): " + bad.getMessage(), bad));
             }
             work++;
@@ -382,13 +382,23 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
 
     /**
      * Not a network accident: a restart or a new session would spill just as much (and a full resync
-     * would clear the target each time). Fails the job without restarts, naming the setting; the
+     * would clear the target each time). The job fails without restarts, naming the setting; the
      * retained checkpoint lets the operator resume once it is raised.
      */
-    private static SuppressRestartsException spillLimitReached(SpillLimitExceededException full) {
-        return new SuppressRestartsException(new IllegalStateException(full.getMessage()
+    private static IllegalStateException spillLimitReached(SpillLimitExceededException full) {
+        return new IllegalStateException(full.getMessage()
                 + "; raise flow.spill.max-bytes (or give flow.spill.dir more room, or the target more"
-                + " throughput) and resume from the last retained checkpoint (flink run -s)", full));
+                + " throughput) and resume from the last retained checkpoint (flink run -s)", full);
+    }
+
+    /**
+     * An error a restart would meet again: tells the enumerator (which fails the job as well, see
+     * {@link SessionEvents.CannotGoOn}) and returns the exception that fails this task without restarts.
+     */
+    private SuppressRestartsException cannotGoOn(FlowReader f, IllegalStateException error) {
+        LOG.error("flow {} (epoch {}): {}", f.flow, f.epoch, error.getMessage());
+        ctx.sendSourceEventToCoordinator(new SessionEvents.CannotGoOn(f.epoch, f.flow, error.getMessage()));
+        return new SuppressRestartsException(error);
     }
 
     private void flowFailed(FlowReader f, String cause, boolean needsFullSync) {
