@@ -136,8 +136,7 @@ public final class FlowConnection implements Closeable {
                 buffer.append(buf, 0, n);
             }
         } catch (SpillLimitExceededException e) {
-            LOG.error("flow {}: {}", flowId, e.getMessage());
-            fail(e);
+            fail(e); // logged there, like every loss; the consumer decides what it means
             conn.close();
         } catch (IOException e) {
             if (!closed.get()) {

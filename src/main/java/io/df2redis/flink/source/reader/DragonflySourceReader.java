@@ -396,7 +396,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
      * {@link SessionEvents.CannotGoOn}) and returns the exception that fails this task without restarts.
      */
     private SuppressRestartsException cannotGoOn(FlowReader f, IllegalStateException error) {
-        LOG.error("flow {} (epoch {}): {}", f.flow, f.epoch, error.getMessage());
+        LOG.error("flow {} (epoch {}): the job ends, a restart would meet this again: {}", f.flow, f.epoch, error.getMessage());
         ctx.sendSourceEventToCoordinator(new SessionEvents.CannotGoOn(f.epoch, f.flow, error.getMessage()));
         return new SuppressRestartsException(error);
     }
