@@ -2,7 +2,8 @@ package io.df2redis.redis;
 
 /** A node may have lost writes it acknowledged (see {@link PossibleLoss}). */
 public class PossibleLossException extends RedisWriteException {
-    private final PossibleLoss loss;
+    /** Not serialized: Flink ships a task's failure to the JobManager, which needs only the message. */
+    private final transient PossibleLoss loss;
 
     public PossibleLossException(PossibleLoss loss) {
         super(loss.toString());

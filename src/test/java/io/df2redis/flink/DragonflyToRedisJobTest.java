@@ -400,4 +400,25 @@ class DragonflyToRedisJobTest {
                 .contains("built for 2 flows");
         assertThat(sessionsCreated()).as("no restarts against the same master").hasSize(1);
     }
+
+    @Test
+    void aCommandTheTargetRefusesEndsTheJobOnceNamingKeyAndReply() throws Exception {
+        startSimulator(2, 43);
+        // A user that may not RESTORE: every snapshot value written with RESTORE is refused (NOPERM).
+        RedisServerProcess r = RedisServerProcess.builder().aclUser("writer", "pw", "~*", "&*", "+@all", "-restore").start();
+        toClose.add(r);
+        JobTestSupport.Target target = JobTestSupport.standalone(r.host(), r.port(), r.url("writer", "pw"));
+        job = submit(args(2, target, false, "--writer.on-refused", "fail"), UnaryOperator.identity(), 2);
+        Throwable failure = null;
+        try {
+            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            failure = e;
+        }
+        assertThat(failure).as("the job failed").isNotNull();
+        assertThat(ExceptionUtils.stringifyException(failure)).contains("Redis refused RESTORE on key").contains("NOPERM")
+                .contains("writer.on-refused");
+        // The test cluster allows 5 restarts: each would be a new full sync up to the same refusal.
+        assertThat(sessionsCreated()).as("no restarts into the same refusal").hasSizeLessThanOrEqualTo(2);
+    }
 }

@@ -8,6 +8,7 @@ import io.df2redis.flink.job.TargetMarker;
 import io.df2redis.flink.job.TranslateSettings;
 import io.df2redis.flink.job.WriterSettings;
 import io.df2redis.flink.record.ReplicationRecord;
+import io.df2redis.redis.CommandFailedException;
 import io.df2redis.redis.CommandFailure;
 import io.df2redis.redis.FailureHandler;
 import io.df2redis.redis.RedisCommand;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,11 +167,38 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     public void write(ReplicationRecord record, Context context) throws IOException, InterruptedException {
         try {
             barriers.offer(record, this);
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            throw endIfRefused(e);
+        } catch (IOException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    /** Error codes a Redis may answer with for a while and then not (memory, role, persistence). */
+    private static final Set<String> PASSING_REFUSALS = Set.of("OOM", "READONLY", "NOREPLICAS", "MISCONF", "MASTERDOWN");
+
+    /**
+     * A command Redis refused (writer.on-refused=fail) would be refused again after a restart, which
+     * in a full sync would also clear the target and sync up to the same key: such a failure ends
+     * the job without restarts. Refusals that can pass (OOM until maxmemory is raised, READONLY
+     * during a failover…) keep the restart strategy.
+     */
+    private RuntimeException endIfRefused(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommandFailedException cfe) {
+                CommandFailure f = cfe.failure();
+                if (f.reason() == CommandFailure.Reason.REFUSED && !PASSING_REFUSALS.contains(f.code())) {
+                    LOG.error("writer {}: the job ends, a restart would send the same command: {}", subtask, f);
+                    return new SuppressRestartsException(new IllegalStateException("Redis refused " + f
+                            + "; writer.on-refused=fail ends the job. Set writer.on-refused=skip to report such keys"
+                            + " and go on (or fix the target), then resume from the last retained checkpoint", e));
+                }
+                break;
+            }
+        }
+        return e;
     }
 
     @Override
@@ -213,6 +242,14 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
 
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        try {
+            flushAll(endOfInput);
+        } catch (RuntimeException e) {
+            throw endIfRefused(e);
+        }
+    }
+
+    private void flushAll(boolean endOfInput) throws IOException, InterruptedException {
         applier.poll();
         if (endOfInput) {
             // The last records may wait on a cross-slot move's other half: finish them before the end.
