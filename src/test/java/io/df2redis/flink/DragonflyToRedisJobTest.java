@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +37,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -302,14 +300,7 @@ class DragonflyToRedisJobTest {
         // flow 1's reader is back-pressured.
         job = submit(args(flows, target, false, "--flow.buffer.bytes", "65536", "--flow.spill.max-bytes", "4000000",
                 "--writer.rate-limit.bytes", "20000"), UnaryOperator.identity(), flows);
-        Throwable failure = null;
-        try {
-            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            failure = e;
-        }
-        assertThat(failure).as("the job failed").isNotNull();
-        assertThat(ExceptionUtils.stringifyException(failure)).contains("flow.spill.max-bytes");
+        assertThat(JobTestSupport.awaitFailure(job, Duration.ofSeconds(120))).contains("flow.spill.max-bytes");
         // The test cluster's restart strategy allows 5 restarts, each with a new session, and each lost
         // flow 0 starts a new epoch: failing without restarts leaves the first session (and at most
         // one the enumerator may open while the job is being failed).
@@ -389,14 +380,7 @@ class DragonflyToRedisJobTest {
         JobTestSupport.Target target = standaloneTarget();
         // Built for 2 flows (a stale --source.flows, or a savepoint of an older master).
         job = submit(args(2, target, false), UnaryOperator.identity(), 2);
-        Throwable failure = null;
-        try {
-            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            failure = e;
-        }
-        assertThat(failure).as("the job failed").isNotNull();
-        assertThat(ExceptionUtils.stringifyException(failure)).contains("the master now has 4 shards")
+        assertThat(JobTestSupport.awaitFailure(job, Duration.ofSeconds(120))).contains("the master now has 4 shards")
                 .contains("built for 2 flows");
         assertThat(sessionsCreated()).as("no restarts against the same master").hasSize(1);
     }
@@ -409,14 +393,7 @@ class DragonflyToRedisJobTest {
         toClose.add(r);
         JobTestSupport.Target target = JobTestSupport.standalone(r.host(), r.port(), r.url("writer", "pw"));
         job = submit(args(2, target, false, "--writer.on-refused", "fail"), UnaryOperator.identity(), 2);
-        Throwable failure = null;
-        try {
-            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            failure = e;
-        }
-        assertThat(failure).as("the job failed").isNotNull();
-        assertThat(ExceptionUtils.stringifyException(failure)).contains("Redis refused RESTORE on key").contains("NOPERM")
+        assertThat(JobTestSupport.awaitFailure(job, Duration.ofSeconds(120))).contains("Redis refused RESTORE on key").contains("NOPERM")
                 .contains("writer.on-refused");
         // The test cluster allows 5 restarts: each would be a new full sync up to the same refusal.
         assertThat(sessionsCreated()).as("no restarts into the same refusal").hasSizeLessThanOrEqualTo(2);

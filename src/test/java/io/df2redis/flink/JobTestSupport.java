@@ -10,8 +10,11 @@ import io.df2redis.testing.flink.SimDatasets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.ExceptionUtils;
 
 /** Waiting for a running job to bring the target to the simulator's data. */
 final class JobTestSupport {
@@ -69,5 +72,15 @@ final class JobTestSupport {
     static Target cluster(String host, int port, String url) {
         return new Target(url, () -> RedisDataset.dumpCluster(host, port),
                 DatasetComparison.rules().ignoreKeyPrefix("__df2redis:").mapDbs(db -> 0));
+    }
+
+    /** Waits for {@code job} to fail (an assertion error if it does not) and returns its failure as text. */
+    static String awaitFailure(JobClient job, Duration timeout) throws Exception {
+        try {
+            job.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return ExceptionUtils.stringifyException(e);
+        }
+        throw new AssertionError("the job ended without failing");
     }
 }

@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -32,7 +30,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,14 +273,7 @@ class RecordingsJobTest {
         sim = DfSim.replay(DfSimConfig.defaults(), List.of(new ReplayScript(script.dir(), script.masterId(), script.syncId(),
                 script.numFlows(), script.mode(), script.infoServer(), script.mainLog(), flows, script.nextLsn())));
         job = submit(rec, null);
-        Throwable failure = null;
-        try {
-            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            failure = e;
-        }
-        assertThat(failure).as("the job failed").isNotNull();
-        assertThat(ExceptionUtils.stringifyException(failure)).contains("flow 0").contains("EOF token");
+        assertThat(JobTestSupport.awaitFailure(job, Duration.ofSeconds(120))).contains("flow 0").contains("EOF token");
         // A restart would ask the master for the same bytes again (the replaying master serves them
         // to every new session), and in a full sync clear the target each time. The other flow's
         // loss may still open one session while the job is being failed.
