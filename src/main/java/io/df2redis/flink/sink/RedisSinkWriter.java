@@ -37,6 +37,7 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,8 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private final RedisSink.Config config;
     private final int subtask;
     private final BitSet ownedSlots;
+    /** The application-mode marker's job id when this writer owns the marker's slot, else null. */
+    private final String targetMarkerJobId;
     private final RedisWriter redis;
     private final TargetProfile profile;
     private final TranslationCounters counters = new TranslationCounters();
@@ -67,6 +70,8 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         this.config = config;
         this.subtask = ctx.getTaskInfo().getIndexOfThisSubtask();
         this.ownedSlots = ownedSlots(subtask, config.parallelism(), config.maxParallelism());
+        this.targetMarkerJobId = config.settings().isSet(Df2RedisOptions.TARGET_PREPARED_FOR_JOB) && ownedSlots.get(TargetMarker.SLOT)
+                ? config.settings().get(Df2RedisOptions.TARGET_PREPARED_FOR_JOB) : null;
         this.timers = ctx.getProcessingTimeService();
         String where = "writer " + subtask;
         SkipReporter skips = new SkipReporter(where);
@@ -186,19 +191,15 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
      * during a failover…) keep the restart strategy.
      */
     private RuntimeException endIfRefused(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CommandFailedException cfe) {
-                CommandFailure f = cfe.failure();
-                if (f.reason() == CommandFailure.Reason.REFUSED && !PASSING_REFUSALS.contains(f.code())) {
-                    LOG.error("writer {}: the job ends, a restart would send the same command: {}", subtask, f);
-                    return new SuppressRestartsException(new IllegalStateException("Redis refused " + f
-                            + "; writer.on-refused=fail ends the job. Set writer.on-refused=skip to report such keys"
-                            + " and go on (or fix the target), then resume from the last retained checkpoint", e));
-                }
-                break;
-            }
+        CommandFailure f = ExceptionUtils.findThrowable(e, CommandFailedException.class).map(CommandFailedException::failure)
+                .orElse(null);
+        if (f == null || f.reason() != CommandFailure.Reason.REFUSED || PASSING_REFUSALS.contains(f.code())) {
+            return e;
         }
-        return e;
+        LOG.error("writer {}: the job ends, a restart would send the same command: {}", subtask, f);
+        return new SuppressRestartsException(new IllegalStateException("Redis refused " + f
+                + "; writer.on-refused=fail ends the job. Set writer.on-refused=skip to report such keys"
+                + " and go on (or fix the target), then resume from the last retained checkpoint", e));
     }
 
     @Override
@@ -359,10 +360,8 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
      * after a JobManager failover still finds it (see {@link TargetMarker}).
      */
     private void keepTargetMarker() throws IOException, InterruptedException {
-        String jobId = config.settings().isSet(Df2RedisOptions.TARGET_PREPARED_FOR_JOB)
-                ? config.settings().get(Df2RedisOptions.TARGET_PREPARED_FOR_JOB) : null;
-        if (jobId != null && ownedSlots.get(TargetMarker.SLOT)) {
-            TargetMarker.write(redis, jobId);
+        if (targetMarkerJobId != null) {
+            TargetMarker.write(redis, targetMarkerJobId);
         }
     }
 

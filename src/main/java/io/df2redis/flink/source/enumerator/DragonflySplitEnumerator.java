@@ -335,8 +335,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         // target at submission, but a job that fails before its first completed checkpoint starts
         // here again with no state, over what its first attempt wrote (keys deleted on the master
         // meanwhile would stay). Clearing an empty target costs one INFO per writer.
-        boolean resetWriters = fullSync;
-        boolean clear = resetWriters && config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE;
+        boolean clear = fullSync && config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE;
         boolean resync = fullSync && fullSyncStarted;
         if (fullSync) {
             fullSyncStarted = true;
@@ -346,9 +345,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         metrics.epochStarted(id, fullSync);
         LOG.info("epoch {}: session {} opened, {}{}", id, opened.info().syncId(),
                 fullSync ? (resync ? "full resync" : "full sync") : "partial sync",
-                resetWriters ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)") : "");
+                fullSync ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)") : "");
         broadcast(new SessionEvents.OpenFlows(id, opened.info().masterId(), opened.info().syncId(), numFlows, resumeLsn,
-                resetWriters, clear));
+                clear));
     }
 
     private void act(Epoch e, SyncCoordinator.Decision d) {

@@ -62,8 +62,8 @@ public final class SessionEvents {
 
     /**
      * Open the flows of a new session. {@code resumeLsn} maps flow → LSN for a PARTIAL request;
-     * empty for a full sync. For every full sync, {@code resetWriters} asks the reader to emit an
-     * epoch reset to every writer first, with {@code clearTarget} per the target policy.
+     * empty for a full sync. Every full sync first resets the writers ({@link #resetWriters()}),
+     * clearing their slots when {@code clearTarget} (the target policy is not {@code overwrite}).
      */
     public record OpenFlows(
             int epoch,
@@ -71,11 +71,15 @@ public final class SessionEvents {
             String syncId,
             int numFlows,
             Map<Integer, Long> resumeLsn,
-            boolean resetWriters,
             boolean clearTarget)
             implements Event {
         public boolean fullSync() {
             return resumeLsn.isEmpty();
+        }
+
+        /** Whether the reader emits an epoch reset to every writer before the flows' records. */
+        public boolean resetWriters() {
+            return fullSync();
         }
     }
 
