@@ -79,9 +79,7 @@ class DragonflyToRedisJobTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
+        JobTestSupport.cancelAndAwait(job);
         if (sim != null) {
             List<?> v = sim.violations();
             sim.close();

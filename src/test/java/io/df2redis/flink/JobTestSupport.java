@@ -83,4 +83,24 @@ final class JobTestSupport {
         }
         throw new AssertionError("the job ended without failing");
     }
+
+    /**
+     * Cancels {@code job} unless it ended, and waits until it is gone: a cancel is acknowledged
+     * before the tasks stop, and a writer still closing could write into the next test's target.
+     */
+    static void cancelAndAwait(JobClient job) throws Exception {
+        if (job == null) {
+            return;
+        }
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!job.getJobStatus().get().isGloballyTerminalState()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("job " + job.getJobID() + " did not end within 60 s of its cancel");
+            }
+            Thread.sleep(20);
+        }
+    }
 }

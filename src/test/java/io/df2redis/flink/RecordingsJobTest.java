@@ -85,9 +85,7 @@ class RecordingsJobTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
+        JobTestSupport.cancelAndAwait(job);
         if (sim != null) {
             List<?> v = sim.violations();
             sim.close();
