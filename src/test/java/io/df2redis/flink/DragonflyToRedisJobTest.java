@@ -372,6 +372,73 @@ class DragonflyToRedisJobTest {
         JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(90));
     }
 
+    /**
+     * Defect: an epoch planned as PARTIAL whose flows the master answers FULL (its backlog no longer
+     * holds the LSNs) went on as a full sync without resetting the writers, so keys deleted on the
+     * master while the job was away stayed in the target for ever.
+     */
+    @Test
+    void aResumeTheMasterAnswersFullResetsTheWritersFirst() throws Exception {
+        int flows = 2;
+        GeneratedEngine g = startSimulator(flows, 47);
+        g.seed(0, "doomed", SimValue.string("deleted while the job is away".getBytes(StandardCharsets.UTF_8)));
+        RedisServerProcess redis = RedisServerProcess.builder().start();
+        toClose.add(redis);
+        JobTestSupport.Target target = JobTestSupport.standalone(redis.host(), redis.port(), redis.url());
+        FailOnce failNow = new FailOnce("resume-answered-full", FailOnce.When.SIGNALLED, 1);
+        job = submit(args(flows, target, false), s -> s.map(failNow).uid("fail-when-told").returns(s.getType())
+                .setParallelism(flows), flows);
+        awaitStable(Duration.ofSeconds(120));
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Random r = new Random(47);
+        // A checkpoint completed in stable sync on every flow (the ACK is its LSN): a restore resumes.
+        while (!ackedEveryFlow(flows) && System.nanoTime() < end) {
+            SimWorkload.randomWrite(g, r, 1000);
+            Thread.sleep(20);
+        }
+        assertThat(ackedEveryFlow(flows)).as("every flow ACKed a checkpointed LSN").isTrue();
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            assertThat(jedis.exists("doomed")).isTrue();
+        }
+        sim.loading(true); // no session until the master's data has changed
+        FailOnce.signal("resume-answered-full");
+        for (int i = 0; !FailOnce.failed("resume-answered-full") && System.nanoTime() < end; i++) {
+            SimWorkload.randomWrite(g, r, 2000 + i);
+            Thread.sleep(5);
+        }
+        assertThat(FailOnce.failed("resume-answered-full")).as("the job failed once").isTrue();
+        g.write(0, "DEL", "doomed");
+        g.write(0, "INCR", "counter:gap");
+        g.evictBacklog();
+        int before = sessionsCreated().size();
+        sim.loading(false);
+        while (sessionsCreated().size() <= before && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        awaitStable(Duration.ofSeconds(120));
+        String resumed = sessionsCreated().get(sessionsCreated().size() - 1);
+        assertThat(sim.events()).as("the new session asked to resume and the master answered FULL")
+                .anyMatch(e -> e.startsWith(resumed + " flow ") && e.contains("FULL (asked to resume at"));
+        JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(90));
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            assertThat(jedis.exists("doomed")).as("deleted on the master while the job was away").isFalse();
+        }
+    }
+
+    /** The live session's every flow has ACKed an LSN (a checkpoint completed in stable sync). */
+    private boolean ackedEveryFlow(int flows) {
+        for (DfSim.SimSession s : sim.sessions()) {
+            boolean all = true;
+            for (int f = 0; f < flows; f++) {
+                all &= s.flow(f) != null && s.flow(f).lastAck() > 0;
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void aMasterWithAnotherShardCountFailsTheJobOnceNamingIt() throws Exception {
         startSimulator(4, 41);

@@ -101,6 +101,8 @@ public final class DfSim implements AutoCloseable {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<String> cancellations = new CopyOnWriteArrayList<>();
     private final long loadingUntilNanos;
+    /** Set by {@link #loading(boolean)}: answer -LOADING as a master reloading its data would. */
+    private volatile boolean loadingNow;
     private final Thread acceptThread;
     private final Thread watchdog;
     private volatile boolean crashed;
@@ -281,7 +283,15 @@ public final class DfSim implements AutoCloseable {
     }
 
     boolean loading() {
-        return System.nanoTime() < loadingUntilNanos;
+        return loadingNow || System.nanoTime() < loadingUntilNanos;
+    }
+
+    /**
+     * While on, PING and DFLY are answered {@code -LOADING} (no new session can start), as by a master
+     * loading its data: lets a test change the data between two sessions of a job deterministically.
+     */
+    public void loading(boolean on) {
+        loadingNow = on;
     }
 
     /** How many {@code -LOADING} replies were given. */
@@ -840,7 +850,8 @@ public final class DfSim implements AutoCloseable {
             f = new SimFlow(flowId, c, g.partial(), g.requestedLsn(), g.token());
             s.flows[flowId] = f;
             c.flowSession = s;
-            event(syncId + " flow " + flowId + " registered " + (g.partial() ? "PARTIAL from " + g.requestedLsn() : "FULL"));
+            event(syncId + " flow " + flowId + " registered " + (g.partial() ? "PARTIAL from " + g.requestedLsn()
+                    : "FULL" + (lsn.isPresent() ? " (asked to resume at " + lsn.getAsLong() + ")" : "")));
             byte[] reply = g.rawReply() != null ? g.rawReply()
                     : ("*2\r\n+" + (g.partial() ? "PARTIAL" : "FULL") + "\r\n+" + g.token() + "\r\n").getBytes(StandardCharsets.US_ASCII);
             // Under the lock: no SYNC can start this flow's stream before its reply is out.

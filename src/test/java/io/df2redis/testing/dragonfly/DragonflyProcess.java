@@ -57,6 +57,8 @@ public final class DragonflyProcess implements RealMaster {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        // The caller's directory may not exist yet (a job test passes a sub-folder of its temp dir).
+        java.nio.file.Files.createDirectories(dir);
         Path log = dir.resolve("dragonfly-" + port + ".log");
         List<String> cmd = new java.util.ArrayList<>(List.of(bin.toString(), "--port=" + port, "--bind=127.0.0.1",
                 "--dbfilename=", "--version_check=false", "--logtostderr", "--proactor_threads=" + threads,

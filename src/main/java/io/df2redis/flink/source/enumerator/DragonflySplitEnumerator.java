@@ -72,6 +72,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         final Set<Integer> stableCuts = new HashSet<>();
         final Map<Long, Set<Integer>> globals = new HashMap<>();
         boolean syncDone;
+        /** A flow asked to resume was answered FULL (logged once). */
+        boolean answeredFull;
         /** Set on the coordinator thread, read by queued I/O: a closed epoch sends nothing more. */
         volatile boolean closing;
 
@@ -186,6 +188,15 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             return; // an older epoch's news
         }
         if (event instanceof SessionEvents.FlowOpened o) {
+            if (!o.partial() && !current.fullSync && !current.answeredFull) {
+                // The resume was refused (the master's backlog no longer holds the LSN, or it restarted):
+                // the reader resets its writers before the flow's records; a full resync follows.
+                current.answeredFull = true;
+                fullSyncStarted = true;
+                LOG.warn("epoch {}: the master answered FULL to the resume of flow {} (its backlog no longer holds the"
+                        + " LSN): full resync, writers {} first", current.id, o.flow(),
+                        config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE ? "clear the target" : "keep the target (overwrite)");
+            }
             act(current, current.coordinator().onFlowOpened(o.flow(), o.partial() ? SyncKind.PARTIAL : SyncKind.FULL));
         } else if (event instanceof SessionEvents.StaticDataEnded s) {
             if (!current.syncDone) {
@@ -335,7 +346,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         // target at submission, but a job that fails before its first completed checkpoint starts
         // here again with no state, over what its first attempt wrote (keys deleted on the master
         // meanwhile would stay). Clearing an empty target costs one INFO per writer.
-        boolean clear = fullSync && config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE;
+        boolean clear = config.targetPolicy() != Df2RedisOptions.TargetPolicy.OVERWRITE;
         boolean resync = fullSync && fullSyncStarted;
         if (fullSync) {
             fullSyncStarted = true;
@@ -345,7 +356,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         metrics.epochStarted(id, fullSync);
         LOG.info("epoch {}: session {} opened, {}{}", id, opened.info().syncId(),
                 fullSync ? (resync ? "full resync" : "full sync") : "partial sync",
-                fullSync ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)") : "");
+                fullSync ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)")
+                        : " (resuming every flow; a flow answered FULL resets the writers)");
         broadcast(new SessionEvents.OpenFlows(id, opened.info().masterId(), opened.info().syncId(), numFlows, resumeLsn,
                 clear));
     }

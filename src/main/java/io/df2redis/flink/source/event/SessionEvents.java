@@ -62,8 +62,10 @@ public final class SessionEvents {
 
     /**
      * Open the flows of a new session. {@code resumeLsn} maps flow → LSN for a PARTIAL request;
-     * empty for a full sync. Every full sync first resets the writers ({@link #resetWriters()}),
-     * clearing their slots when {@code clearTarget} (the target policy is not {@code overwrite}).
+     * empty for a full sync. Every full sync first resets the writers, clearing their slots when
+     * {@code clearTarget} (the target policy is not {@code overwrite}): a planned one ({@link
+     * #resetWriters()}), and also a flow asked to resume that the master answers FULL (its backlog
+     * no longer holds the LSN), which the reader sees only when the flow opens.
      */
     public record OpenFlows(
             int epoch,
@@ -77,7 +79,7 @@ public final class SessionEvents {
             return resumeLsn.isEmpty();
         }
 
-        /** Whether the reader emits an epoch reset to every writer before the flows' records. */
+        /** Whether the reader emits an epoch reset to every writer before any flow opens. */
         public boolean resetWriters() {
             return fullSync();
         }

@@ -69,7 +69,10 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     private CompletableFuture<Void> wakeUp = new CompletableFuture<>();
     private int epoch;
     private SessionEvents.OpenFlows openFlows;
+    /** An epoch reset is due before this reader's next records (the epoch is, or turned out to be, a full sync). */
     private boolean pendingReset;
+    /** The last epoch whose reset this reader emitted (one per epoch, before any of its records). */
+    private int resetEmittedFor;
     private boolean finished;
     private boolean started;
 
@@ -215,6 +218,12 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         f.connection = c;
         ParserConfig pc = ParserConfig.defaults().withMaxHeldValueBytes(config.maxValueBytes());
         if (c.kind() == SyncKind.FULL) {
+            if (resetEmittedFor < e && !pendingReset) {
+                // Asked to resume, answered FULL: the snapshot to come lacks what was deleted on the
+                // master meanwhile, so the writers must reset before this flow's first record.
+                LOG.info("flow {}: the master answered FULL to the resume request (epoch {}): writers reset first", f.flow, e);
+                pendingReset = true;
+            }
             f.phase = FlowSplit.Phase.FULL_SYNC;
             f.nextLsn = -1;
             f.parser = FlowStreamParser.fullSync(f.flow, c.eofToken(), pc, f.pending::addLast);
@@ -250,6 +259,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         }
         if (pendingReset && openFlows != null && !flows.isEmpty()) {
             pendingReset = false;
+            resetEmittedFor = epoch;
             int first = flows.keySet().iterator().next();
             for (int w = 0; w < writers.count(); w++) {
                 output.collect(ReplicationRecord.epochReset(epoch, first, writers.slotOf(w), config.numFlows(), openFlows.clearTarget()));
