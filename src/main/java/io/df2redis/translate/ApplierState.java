@@ -136,7 +136,7 @@ final class ApplierState {
                 return new SlotApplier.Item.Wait(slot, readMove(in), nowMs);
             }
             case FLUSH:
-                return new SlotApplier.Item.Flush(readFlush(in));
+                return new SlotApplier.Item.Flush(readFlush(in), null);
             default:
                 throw new IOException("unknown item kind " + kind);
         }

@@ -49,7 +49,13 @@ public enum Outcome {
     /** MOVE between two source dbs merged into one target db: nothing to do. */
     MOVE_MERGED_NOOP,
     /** FLUSHALL / FLUSHDB / FLUSHSLOTS translated. */
-    GLOBAL_COMMANDS;
+    GLOBAL_COMMANDS,
+    /** Exactly-once: journal units at or below their slot's watermark (applied before a restore): skipped. */
+    REPLAY_SKIPPED,
+    /** Exactly-once: global commands already applied before a restore (a later write survives): skipped. */
+    GLOBAL_REPLAY_SKIPPED,
+    /** Exactly-once: units whose commands span several slots or dbs, written without a watermark. */
+    EXACTLY_ONCE_UNWRAPPED;
 
     /** Metric name, e.g. {@code stray-dropped}. */
     public String metricName() {

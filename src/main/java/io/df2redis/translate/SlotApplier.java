@@ -48,16 +48,34 @@ public final class SlotApplier {
     private final LongSupplier clock;
     private final TranslationCounters counters;
 
+    /** Exactly-once journal apply: the watermark scripts and the positions; both null for at-least-once. */
+    private final Watermarks watermarks;
+    private final AppliedPositions positions;
+
     private final TreeMap<Integer, ArrayDeque<Item>> parked = new TreeMap<>();
     private final ArrayDeque<Item> afterBarrier = new ArrayDeque<>();
     private TargetFlush barrier;
+    /** The pending barrier's LSN per flow (exactly-once; not in checkpoints), or null. */
+    private Map<Integer, Long> barrierAt;
     private long heldBytes;
     /** Markers of moves finished since the last snapshot, and per snapshot not yet completed. */
     private final List<RedisCommand> finishedSinceSnapshot = new ArrayList<>();
     private final TreeMap<Long, List<RedisCommand>> finishedBefore = new TreeMap<>();
 
+    /** At-least-once: journal units are written as translated. */
     public SlotApplier(TranslateConfig config, TargetProfile target, LongSupplier clock,
             TranslationCounters counters, SkipListener skips, TargetIo io) {
+        this(config, target, clock, counters, skips, io, null);
+    }
+
+    /**
+     * @param positions the writer's watermarks for exactly-once journal apply (see {@link
+     *     Watermarks}), loaded from the target when restoring; {@code null} for at-least-once
+     */
+    public SlotApplier(TranslateConfig config, TargetProfile target, LongSupplier clock,
+            TranslationCounters counters, SkipListener skips, TargetIo io, AppliedPositions positions) {
+        this.positions = positions;
+        this.watermarks = positions == null ? null : new Watermarks(config.internalKeyPrefix());
         this.config = config;
         this.target = target;
         this.objects = new ObjectTranslator(config, target, clock, counters, skips);
@@ -83,6 +101,30 @@ public final class SlotApplier {
      *     cross-slot moves
      */
     public void journal(SlotCommand unit, String opId) {
+        journal(unit, -1, -1, opId);
+    }
+
+    /**
+     * One unit of the splitter, keyed by {@code unit.slot()}, of journal entry {@code lsn} of {@code
+     * flow}. Exactly-once (positions given) and {@code lsn ≥ 0}: a unit at or below its slot's
+     * watermark is skipped (counted as {@link Outcome#REPLAY_SKIPPED}), the others run with the
+     * watermark update in one script; a cross-slot move's halves each raise their own slot's.
+     *
+     * @param opId a job-wide unique id of the journal entry, the same when the entry is replayed
+     *     (used only by cross-slot moves; see {@link #opId})
+     */
+    public void journal(SlotCommand unit, int flow, long lsn, String opId) {
+        boolean exact = positions != null && lsn >= 0 && flow >= 0;
+        if (exact) {
+            int db = positionDb(unit);
+            if (db != DbMapping.IGNORED) {
+                if (positions.applied(db, unit.slot(), flow, lsn)) {
+                    counters.inc(Outcome.REPLAY_SKIPPED);
+                    return;
+                }
+                positions.advance(db, unit.slot(), flow, lsn);
+            }
+        }
         if (CrossSlotMove.isCrossSlot(unit.args())) {
             CrossSlotMove m = new CrossSlotMove(opId, unit.db(), unit.args());
             boolean sourceHalf = unit.slot() == m.sourceSlot();
@@ -93,7 +135,54 @@ public final class SlotApplier {
             route(new Item.Move(unit.slot(), m, sourceHalf));
             return;
         }
-        journal.translate(unit.db(), unit.args(), c -> route(new Item.Cmd(c)));
+        if (!exact) {
+            journal.translate(unit.db(), unit.args(), c -> route(new Item.Cmd(c)));
+            return;
+        }
+        List<RedisCommand> commands = new ArrayList<>(2);
+        journal.translate(unit.db(), unit.args(), commands::add);
+        if (commands.isEmpty()) {
+            return;
+        }
+        RedisCommand first = commands.get(0);
+        if (Watermarks.wrappable(first.db(), unit.slot(), commands)) {
+            route(new Item.Cmd(watermarks.wrap(first.db(), unit.slot(), unit.key(), flow, lsn, commands)));
+        } else {
+            // Not one slot and db (never seen: every unit is cut per slot), or a command too long for
+            // the script: applied as translated, without the watermark (at-least-once).
+            counters.inc(Outcome.EXACTLY_ONCE_UNWRAPPED);
+            commands.forEach(c -> route(new Item.Cmd(c)));
+        }
+    }
+
+    /** The target db whose watermark of {@code unit.slot()} the unit raises (a COPY … DB n's destination half: db n's). */
+    private int positionDb(SlotCommand unit) {
+        if (CrossSlotMove.isCrossSlot(unit.args())) {
+            CrossSlotMove m = new CrossSlotMove("", unit.db(), unit.args());
+            if (unit.slot() != m.sourceSlot()) {
+                return config.dbMapping().target(m.destinationSourceDb(), target.cluster(), m.destination());
+            }
+        }
+        return config.dbMapping().target(unit.db(), target.cluster(), unit.key());
+    }
+
+    /**
+     * The id of a journal entry for a cross-slot move's staging and marker keys: the same on every
+     * replay of the entry, so that a half applied before a restore and the other half after it meet.
+     * With an LSN ({@code x<reset epoch>:<flow>:<lsn>}, the epoch of the last full sync, which every
+     * writer sees alike) the halves also raise their slots' watermarks (exactly-once).
+     */
+    public static String opId(int resetEpoch, int flow, long lsn) {
+        return "x" + resetEpoch + ":" + flow + ":" + lsn;
+    }
+
+    /** Flow and LSN of a move's {@link #opId}, or null for a move without watermarks. */
+    private long[] position(CrossSlotMove m) {
+        if (positions == null || !m.opId().startsWith("x")) {
+            return null;
+        }
+        String[] p = m.opId().substring(1).split(":");
+        return new long[] {Long.parseLong(p[1]), Long.parseLong(p[2])};
     }
 
     /** A global command, handed over once for all flows by the Flink layer. */
@@ -101,16 +190,72 @@ public final class SlotApplier {
         global(globals.translate(g));
     }
 
+    /**
+     * A global command at LSN {@code lsnByFlow} of each flow (exactly-once). Applied before a restore
+     * if one of its slots holds a watermark above the command's LSN of that flow (a write after the
+     * flush is there): then it is skipped, since clearing again would wipe those writes. Otherwise it
+     * is applied, also after a crash in the middle of its clear (nothing after it was written yet).
+     */
+    public void global(GlobalCommand g, Map<Integer, Long> lsnByFlow) {
+        TargetFlush f = globals.translate(g);
+        if (positions == null || f.isNothing() || lsnByFlow.isEmpty()) {
+            global(f);
+            return;
+        }
+        java.util.Set<Integer> dbs = f.all() ? null : f.dbs();
+        java.util.function.IntPredicate slots = inRanges(f.slotRanges());
+        if (positions.globalApplied(lsnByFlow) || positions.anyAbove(dbs, slots, lsnByFlow)) {
+            counters.inc(Outcome.GLOBAL_REPLAY_SKIPPED);
+            return;
+        }
+        positions.clear(dbs, slots);
+        global(f, Map.copyOf(lsnByFlow));
+    }
+
+    private static java.util.function.IntPredicate inRanges(List<int[]> ranges) {
+        if (ranges.isEmpty()) {
+            return s -> true;
+        }
+        return s -> {
+            for (int[] r : ranges) {
+                if (s >= r[0] && s <= r[1]) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
     public void global(TargetFlush f) {
+        global(f, null);
+    }
+
+    /** @param at the command's LSN per flow, recorded once it is applied (exactly-once), or null */
+    private void global(TargetFlush f, Map<Integer, Long> at) {
         if (f.isNothing()) {
             return;
         }
         if (barrier != null) {
-            hold(afterBarrier, new Item.Flush(f));
+            hold(afterBarrier, new Item.Flush(f, at));
         } else if (parked.isEmpty()) {
-            io.flush(f);
+            runFlush(f, at);
         } else {
             barrier = f;
+            barrierAt = at;
+        }
+    }
+
+    /**
+     * Clears, then records that the global command was applied (exactly-once): a restore that
+     * replays what came before it must not apply it again, even where the clear wiped the
+     * watermarks of its slots. (A flush restored from a checkpoint as a pending barrier has lost
+     * its LSNs and records nothing; the watermarks after it still tell.)
+     */
+    private void runFlush(TargetFlush f, Map<Integer, Long> at) {
+        io.flush(f);
+        if (at != null && positions != null) {
+            positions.globalDone(at);
+            io.submit(watermarks.globalDone(positions.homeSlot(), at));
         }
     }
 
@@ -120,9 +265,13 @@ public final class SlotApplier {
      * expire after {@code translate.done-marker-ttl}.
      */
     public void reset() {
+        if (positions != null) {
+            positions.clear();
+        }
         parked.clear();
         afterBarrier.clear();
         barrier = null;
+        barrierAt = null;
         heldBytes = 0;
         finishedSinceSnapshot.clear();
         finishedBefore.clear();
@@ -175,8 +324,9 @@ public final class SlotApplier {
 
     private void releaseBarrier() {
         while (barrier != null && parked.isEmpty()) {
-            io.flush(barrier);
+            runFlush(barrier, barrierAt);
             barrier = null;
+            barrierAt = null;
             List<Item> held = new ArrayList<>(afterBarrier);
             afterBarrier.clear();
             for (Item it : held) {
@@ -184,7 +334,7 @@ public final class SlotApplier {
             }
             for (Item it : held) {
                 if (it instanceof Item.Flush f) {
-                    global(f.flush());
+                    global(f.flush(), f.at());
                 } else {
                     route(it);
                 }
@@ -257,8 +407,10 @@ public final class SlotApplier {
         int ds = m.destinationSlot();
         byte[] staging = StagingKeys.staging(config.internalKeyPrefix(), ds, m.opId());
         byte[] marker = StagingKeys.marker(config.internalKeyPrefix(), ds, m.opId());
-        io.submit(new RedisCommand(db, ds, m.destination(), new byte[][] {Args.b("EVAL"), Args.b(FINISH), Args.b(3),
-            staging, m.destination(), marker, Args.b(config.doneMarkerTtlMs())}));
+        RedisCommand finishing = new RedisCommand(db, ds, m.destination(), new byte[][] {Args.b("EVAL"), Args.b(FINISH), Args.b(3),
+            staging, m.destination(), marker, Args.b(config.doneMarkerTtlMs())});
+        long[] at = position(m);
+        io.submit(at == null ? finishing : watermarks.wrap(db, ds, m.destination(), (int) at[0], at[1], List.of(finishing)));
         finishedSinceSnapshot.add(new RedisCommand(db, ds, marker, new byte[][] {Args.b("DEL"), marker}));
         q.pollFirst();
         heldBytes -= w.weight();
@@ -303,11 +455,13 @@ public final class SlotApplier {
         check(read.get(0), m);
         check(read.get(1), m);
         if (dstDb == DbMapping.IGNORED) {
+            sourceDone(m, srcDb, List.of());
             return; // COPY into an ignored db; the destination half skips it too
         }
         if (!(read.get(0) instanceof RespReply.Bulk dump)) {
             counters.inc(Outcome.CROSS_SLOT_SOURCE_MISSING);
             io.submit(new RedisCommand(dstDb, ds, marker, new byte[][] {Args.b("SET"), marker, Args.b("N")}));
+            sourceDone(m, srcDb, List.of());
             return;
         }
         long t = read.get(1).asLong();
@@ -321,8 +475,17 @@ public final class SlotApplier {
                 new RedisCommand(dstDb, ds, marker, new byte[][] {Args.b("SET"), marker, Args.b("V")})));
         check(written.get(0), m);
         check(written.get(1), m);
-        if (m.kind() != CrossSlotMove.Kind.COPY) {
-            io.submit(new RedisCommand(srcDb, ss, src, new byte[][] {Args.b("DEL"), src}));
+        sourceDone(m, srcDb, m.kind() != CrossSlotMove.Kind.COPY
+                ? List.of(new RedisCommand(srcDb, ss, src, new byte[][] {Args.b("DEL"), src})) : List.of());
+    }
+
+    /** The source half's last step (DEL src, or nothing), with the source slot's watermark when exactly-once. */
+    private void sourceDone(CrossSlotMove m, int srcDb, List<RedisCommand> last) {
+        long[] at = position(m);
+        if (at != null) {
+            io.submit(watermarks.wrap(srcDb, m.sourceSlot(), m.source(), (int) at[0], at[1], last));
+        } else {
+            last.forEach(io::submit);
         }
     }
 
@@ -432,8 +595,8 @@ public final class SlotApplier {
             }
         }
 
-        /** A flush behind a pending barrier. */
-        record Flush(TargetFlush flush) implements Item {
+        /** A flush behind a pending barrier; {@code at} its LSN per flow (exactly-once; not in checkpoints), or null. */
+        record Flush(TargetFlush flush, Map<Integer, Long> at) implements Item {
             public int slot() {
                 return -1;
             }

@@ -25,6 +25,13 @@ public final class Df2RedisOptions {
         OVERWRITE
     }
 
+    public enum DeliveryGuarantee {
+        /** Journal commands applied exactly once, through restores and resends (watermarks in the target). */
+        EXACTLY_ONCE,
+        /** Cheaper; after a failure the commands since the last checkpoint are applied again. */
+        AT_LEAST_ONCE
+    }
+
     public enum TargetMode {
         AUTO,
         STANDALONE,
@@ -123,6 +130,12 @@ public final class Df2RedisOptions {
     public static final ConfigOption<Integer> SINK_PARALLELISM =
             ConfigOptions.key("sink.parallelism").intType().noDefaultValue()
                     .withDescription("Writer subtasks (default: the number of flows).");
+    public static final ConfigOption<DeliveryGuarantee> SINK_DELIVERY_GUARANTEE =
+            ConfigOptions.key("sink.delivery-guarantee").enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withDescription("exactly-once (journal commands run with a per-slot watermark in the target, "
+                            + "replays are skipped) or at-least-once (after a failure, INCR, APPEND, LPUSH… since the last "
+                            + "checkpoint are applied again).");
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("df2redis");
 
@@ -144,6 +157,6 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
-                SINK_PARALLELISM, JOB_NAME, TARGET_PREPARED_FOR_JOB);
+                SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }
 }

@@ -16,7 +16,9 @@ import io.df2redis.redis.RedisWriter;
 import io.df2redis.redis.Slots;
 import io.df2redis.redis.TargetCapabilities;
 import io.df2redis.resp.RespReply;
+import io.df2redis.translate.AppliedPositions;
 import io.df2redis.translate.SlotApplier;
+import io.df2redis.translate.Watermarks;
 import io.df2redis.translate.SkipReport;
 import io.df2redis.translate.SlotCommand;
 import io.df2redis.translate.TargetFlush;
@@ -25,11 +27,13 @@ import io.df2redis.translate.TargetProfile;
 import io.df2redis.translate.TranslateConfig;
 import io.df2redis.translate.TranslationCounters;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -64,11 +68,15 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private final SinkMetrics metrics;
     private final AtomicLong refusedSkipped = new AtomicLong();
     private final AtomicLong replayDuplicates = new AtomicLong();
+    private final boolean exactlyOnce;
+    private final Watermarks watermarks;
     private volatile boolean closed;
 
     RedisSinkWriter(WriterInitContext ctx, RedisSink.Config config, Collection<RedisSinkState> restored) throws IOException {
         this.config = config;
         this.subtask = ctx.getTaskInfo().getIndexOfThisSubtask();
+        checkRuntimeParallelism(ctx.getTaskInfo().getNumberOfParallelSubtasks(), ctx.getTaskInfo().getMaxNumberOfParallelSubtasks(),
+                config);
         this.ownedSlots = ownedSlots(subtask, config.parallelism(), config.maxParallelism());
         this.targetMarkerJobId = config.settings().isSet(Df2RedisOptions.TARGET_PREPARED_FOR_JOB) && ownedSlots.get(TargetMarker.SLOT)
                 ? config.settings().get(Df2RedisOptions.TARGET_PREPARED_FOR_JOB) : null;
@@ -88,7 +96,14 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingException(e.getMessage().split("[=:]", 2)[0].trim(), e.getMessage());
             }
-            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, skips, new Io());
+            this.exactlyOnce = config.settings().get(Df2RedisOptions.SINK_DELIVERY_GUARANTEE) == Df2RedisOptions.DeliveryGuarantee.EXACTLY_ONCE;
+            this.watermarks = new Watermarks(tc.internalKeyPrefix());
+            AppliedPositions positions = null;
+            if (exactlyOnce) {
+                // A restore replays what followed the checkpoint: the target's watermarks say what of it is there.
+                positions = restored.isEmpty() ? new AppliedPositions(ownedSlots.nextSetBit(0)) : loadPositions();
+            }
+            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, skips, new Io(), positions);
             this.barriers = restore(restored);
             this.metrics = new SinkMetrics(ctx.metricGroup(), redis.metrics(), counters, barriers, applier, refusedSkipped,
                     replayDuplicates);
@@ -210,15 +225,20 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         } else if (e instanceof FlowEvent.ObjectPart p) {
             applier.part(p);
         } else if (e instanceof FlowEvent.JournalCommand c) {
-            applier.journal(new SlotCommand(c.db(), record.slot(), record.routingKey(), c.args()), record.opId());
+            SlotCommand unit = new SlotCommand(c.db(), record.slot(), record.routingKey(), c.args());
+            if (c.lsn() >= 0) {
+                applier.journal(unit, record.flow(), c.lsn(), SlotApplier.opId(barriers.resetEpoch(), record.flow(), c.lsn()));
+            } else {
+                applier.journal(unit, record.opId());
+            }
         } else {
             throw new IllegalStateException("writer " + subtask + ": unexpected record " + record);
         }
     }
 
     @Override
-    public void applyGlobal(FlowEvent.GlobalCommand command) {
-        applier.global(command);
+    public void applyGlobal(FlowEvent.GlobalCommand command, Map<Integer, Long> lsnByFlow) {
+        applier.global(command, lsnByFlow);
     }
 
     @Override
@@ -230,7 +250,91 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             keepTargetMarker();
             LOG.info("writer {}: full sync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
         } else {
-            LOG.info("writer {}: full sync (epoch {}): target kept (overwrite)", subtask, epoch);
+            long n = exactlyOnce ? dropWatermarks() : 0;
+            LOG.info("writer {}: full sync (epoch {}): target kept (overwrite){}", subtask, epoch,
+                    exactlyOnce ? ", " + n + " watermark keys of its slots deleted" : "");
+        }
+    }
+
+    /** Target dbs holding keys (a standalone target's watermarks may be in any of them). */
+    private List<Integer> databasesWithKeys() throws IOException {
+        Set<Integer> dbs = new java.util.TreeSet<>();
+        for (String nodeDb : redis.keyCounts().keySet()) {
+            dbs.add(Integer.parseInt(nodeDb.substring(nodeDb.lastIndexOf('/') + 1)));
+        }
+        return new ArrayList<>(dbs);
+    }
+
+    /**
+     * Reads the watermarks of this writer's slots: what a restore replays at or below them was
+     * applied before the failure. One HGETALL per slot and database holding keys, before any record.
+     */
+    private AppliedPositions loadPositions() throws IOException {
+        AppliedPositions positions = new AppliedPositions(ownedSlots.nextSetBit(0));
+        long started = System.nanoTime();
+        int found = 0;
+        try {
+            for (int db : databasesWithKeys()) {
+                List<RedisCommand> reads = new ArrayList<>();
+                List<Integer> slots = new ArrayList<>();
+                for (int slot = ownedSlots.nextSetBit(0); slot >= 0; slot = ownedSlots.nextSetBit(slot + 1)) {
+                    byte[] key = watermarks.key(slot);
+                    reads.add(new RedisCommand(db, slot, key, new byte[][] {"HGETALL".getBytes(StandardCharsets.US_ASCII), key}));
+                    slots.add(slot);
+                }
+                List<RespReply> replies = redis.call(reads);
+                for (int i = 0; i < replies.size(); i++) {
+                    RespReply r = replies.get(i);
+                    if (r instanceof RespReply.Error err) {
+                        throw new IOException("reading watermark " + new String(reads.get(i).key(), StandardCharsets.UTF_8)
+                                + " in db " + db + " failed: " + err.message());
+                    }
+                    if (r instanceof RespReply.Array a && !a.elements().isEmpty()) {
+                        List<byte[]> fields = new ArrayList<>(a.elements().size());
+                        for (RespReply f : a.elements()) {
+                            fields.add(((RespReply.Bulk) f).bytes());
+                        }
+                        positions.load(db, slots.get(i), fields);
+                        found++;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the watermarks", e);
+        }
+        LOG.info("writer {}: exactly-once: read the watermarks of {} slots ({} hold one) in {} ms", subtask,
+                ownedSlots.cardinality(), found, (System.nanoTime() - started) / 1_000_000);
+        return positions;
+    }
+
+    /** Deletes this writer's watermark keys in every database (a full sync that keeps the target). */
+    private long dropWatermarks() throws IOException, InterruptedException {
+        long n = 0;
+        for (int db : databasesWithKeys()) {
+            for (int slot = ownedSlots.nextSetBit(0); slot >= 0; slot = ownedSlots.nextSetBit(slot + 1)) {
+                byte[] key = watermarks.key(slot);
+                redis.submit(new RedisCommand(db, slot, key, new byte[][] {"DEL".getBytes(StandardCharsets.US_ASCII), key}));
+                n++;
+            }
+        }
+        redis.flush();
+        return n;
+    }
+
+    /**
+     * Slots belong to writer subtasks by Flink's key-group assignment, which the readers also use
+     * to address one copy of a global command to each writer: the runtime must run the sink with the
+     * parallelism and max parallelism the job was built for (not so under the adaptive scheduler's
+     * rescaling or a parallelism override). A restart would meet the same: no restarts.
+     */
+    static void checkRuntimeParallelism(int parallelism, int maxParallelism, RedisSink.Config config) {
+        if (parallelism != config.parallelism() || maxParallelism != config.maxParallelism()) {
+            throw new SuppressRestartsException(new IllegalStateException("the Redis sink runs with parallelism " + parallelism
+                    + " and max parallelism " + maxParallelism + " but the job was built for " + config.parallelism() + " and "
+                    + config.maxParallelism() + " (sink.parallelism; the job pins max parallelism): the slots each writer owns"
+                    + " and the copies of FLUSHALL sent to each would not match. Run without parallelism overrides or"
+                    + " rescaling (adaptive scheduler), or set sink.parallelism instead"));
         }
     }
 

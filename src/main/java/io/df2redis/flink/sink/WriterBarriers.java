@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The per-writer half of the global-command and epoch-reset barriers (DESIGN §4), without I/O.
@@ -28,8 +30,11 @@ public final class WriterBarriers {
     public interface Actions {
         void apply(ReplicationRecord record) throws Exception;
 
-        /** Run a FLUSHALL/FLUSHDB for this writer's part of the target. */
-        void applyGlobal(FlowEvent.GlobalCommand command) throws Exception;
+        /**
+         * Run a FLUSHALL/FLUSHDB for this writer's part of the target; {@code lsnByFlow} is the
+         * command's LSN on each flow (flows without one are left out).
+         */
+        void applyGlobal(FlowEvent.GlobalCommand command, Map<Integer, Long> lsnByFlow) throws Exception;
 
         /** A full sync of {@code epoch} begins; clear this writer's part of the target if asked. */
         void resetEpoch(int epoch, boolean clearTarget) throws Exception;
@@ -102,8 +107,14 @@ public final class WriterBarriers {
         if (pendingFlowsArrived.size() < pendingFlowsNeeded) {
             return;
         }
+        Map<Integer, Long> lsnByFlow = new TreeMap<>();
+        for (ReplicationRecord copy : pendingCopies) {
+            if (((FlowEvent.GlobalCommand) copy.event()).lsn() >= 0) {
+                lsnByFlow.put(copy.flow(), copy.seq());
+            }
+        }
         clearPending();
-        actions.applyGlobal(cmd);
+        actions.applyGlobal(cmd, lsnByFlow);
         // Records held behind the flush follow in arrival order (and may hold again at the next one).
         List<ReplicationRecord> release = new ArrayList<>(held);
         held.clear();

@@ -27,7 +27,7 @@ class WriterBarriersTest {
         }
 
         @Override
-        public void applyGlobal(FlowEvent.GlobalCommand command) {
+        public void applyGlobal(FlowEvent.GlobalCommand command, java.util.Map<Integer, Long> lsnByFlow) {
             model.clear();
             actions.add("flush txid=" + command.txid());
         }
