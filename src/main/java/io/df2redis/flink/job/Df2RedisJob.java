@@ -10,12 +10,14 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,9 @@ public final class Df2RedisJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         int flows;
         try {
+            if (env instanceof LocalStreamEnvironment) {
+                env = embedded(settings);
+            }
             flows = settings.isSet(Df2RedisOptions.SOURCE_FLOWS) ? settings.get(Df2RedisOptions.SOURCE_FLOWS) : probeFlows(settings);
             settings = prepareTarget(settings, env.getConfiguration());
         } catch (InvalidSettingException e) {
@@ -63,6 +68,23 @@ public final class Df2RedisJob {
         }
         build(env, settings, flows);
         env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+    }
+
+    /**
+     * {@code java -jar df2redis-local.jar}: the embedded MiniCluster keeps its checkpoints in
+     * {@code --state.dir} and resumes from the newest one when the same command runs again.
+     */
+    static StreamExecutionEnvironment embedded(JobSettings settings) throws java.io.IOException {
+        LocalStateDir state = new LocalStateDir(java.nio.file.Path.of(settings.get(Df2RedisOptions.STATE_DIR)));
+        state.claim(settings);
+        Optional<java.nio.file.Path> resume = state.newestCheckpoint();
+        if (resume.isPresent()) {
+            LOG.info("resuming from checkpoint {} (delete {} to start over)", resume.get(), state.dir());
+            System.err.println("df2redis: resuming from " + resume.get() + " (delete " + state.dir() + " to start over)");
+        } else {
+            LOG.info("new job; its checkpoints go to {}", state.dir());
+        }
+        return StreamExecutionEnvironment.getExecutionEnvironment(state.flinkConfig(resume));
     }
 
     /**
@@ -102,6 +124,8 @@ public final class Df2RedisJob {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL_MS);
         }
+        refuseUnalignedCheckpoints(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()
+                || env.getConfiguration().get(CheckpointingOptions.ENABLE_UNALIGNED));
         int writers = settings.isSet(Df2RedisOptions.SINK_PARALLELISM) ? settings.get(Df2RedisOptions.SINK_PARALLELISM) : flows;
         DragonflySource source = DragonflySource.builder()
                 .settings(settings).flows(flows).writers(writers, MAX_PARALLELISM).build();
@@ -115,6 +139,19 @@ public final class Df2RedisJob {
                 .uid("redis-sink")
                 .name("Redis " + WriterSettings.describe(settings))
                 .setParallelism(writers);
+    }
+
+    /**
+     * A flow ACKs to Dragonfly the LSN of the last completed checkpoint, which is applied in Redis
+     * only if the sink flushed every record before the barrier: with unaligned checkpoints records
+     * before it travel in the checkpoint instead, and the master would count writes Redis lacks.
+     */
+    static void refuseUnalignedCheckpoints(boolean unaligned) {
+        if (unaligned) {
+            throw new InvalidSettingException(CheckpointingOptions.ENABLE_UNALIGNED.key(),
+                    "df2redis needs aligned checkpoints (each flow ACKs the position the sink flushed to Redis"
+                            + " before the barrier); set it to false in the Flink configuration");
+        }
     }
 
     private static MasterConnection openProbe(DragonflyEndpoint endpoint, io.df2redis.flink.source.DragonflySourceConfig cfg)

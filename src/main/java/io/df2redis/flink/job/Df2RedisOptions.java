@@ -136,6 +136,10 @@ public final class Df2RedisOptions {
                     .withDescription("exactly-once (journal commands run with a per-slot watermark in the target, "
                             + "replays are skipped) or at-least-once (after a failure, INCR, APPEND, LPUSH… since the last "
                             + "checkpoint are applied again).");
+    public static final ConfigOption<String> STATE_DIR =
+            ConfigOptions.key("state.dir").stringType().defaultValue("./df2redis-state")
+                    .withDescription("Embedded runner (java -jar df2redis-local.jar) only: where its checkpoints are kept; the "
+                            + "same command run again resumes from the newest. Delete it to start over.");
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("df2redis");
 
@@ -157,6 +161,6 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
-                SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, JOB_NAME, TARGET_PREPARED_FOR_JOB);
+                SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }
 }

@@ -108,9 +108,14 @@ class DragonflySplitEnumeratorTest {
     }
 
     private void report(int flows, int epoch, FlowSplit.Phase phase, long[] lsn, String master) {
+        report(flows, epoch, phase, lsn, master, new long[flows]);
+    }
+
+    private void report(int flows, int epoch, FlowSplit.Phase phase, long[] lsn, String master, long[] lastGlobalTxid) {
         for (int f = 0; f < flows; f++) {
             enumerator.handleSourceEvent(f, new SessionEvents.FlowsReported(epoch,
-                    List.of(new SessionEvents.FlowPosition(f, phase, lsn == null ? -1 : lsn[f], master))));
+                    List.of(new SessionEvents.FlowPosition(f, phase, lsn == null ? -1 : lsn[f], master,
+                            lastGlobalTxid[f] == 0 ? -1 : lastGlobalTxid[f]))));
         }
     }
 
@@ -220,6 +225,43 @@ class DragonflySplitEnumeratorTest {
         assertThat(third.clearTarget()).isTrue();
         assertThat(List.of(first.syncId(), second.syncId(), third.syncId())).doesNotHaveDuplicates();
         assertThat(sim.events()).as("the closed first epoch never sent DFLY SYNC").doesNotContain("SYNC1 full sync started");
+    }
+
+    /**
+     * Defect: the FLUSHALL barrier was not in checkpoints. A checkpoint taken after flow 0's reader
+     * emitted the FLUSHALL it was released at, but before flow 1's did, restores flow 0 past it and
+     * flow 1 before it: flow 1 meets the command again, flow 0 never does. The enumerator must
+     * release flow 1 (flow 0's copy is in the writers' state), not wait for ever.
+     */
+    @Test
+    void aFlowRestoredBeforeAGlobalCommandIsReleasedWhenTheOthersArePastIt() throws Throwable {
+        start(2);
+        GeneratedEngine g = sim.generated();
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable();
+        SessionEvents.OpenFlows first = last(0, SessionEvents.OpenFlows.class);
+        open(first, 0);
+        open(first, 1);
+        g.write(0, "SET", "a", "1");
+        long[] next = g.replicaOffsets();
+        enumerator.addReader(0); // the job restored: the session is gone
+        connections.forEach(FlowConnection::close);
+        runQueued();
+        // Flow 0 emitted past txid 7 before the checkpoint; flow 1 was still held at it.
+        report(2, first.epoch(), FlowSplit.Phase.STABLE, next, first.masterId(), new long[] {7, 0});
+        ctx.runNextOneTimeCallable();
+        SessionEvents.OpenFlows second = last(0, SessionEvents.OpenFlows.class);
+        open(second, 0);
+        open(second, 1);
+        enumerator.handleSourceEvent(1, new SessionEvents.GlobalCommandReached(second.epoch(), 1, 7, next[1]));
+        SessionEvents.ResumeAfterGlobal released = last(1, SessionEvents.ResumeAfterGlobal.class);
+        assertThat(released).as("flow 1 released: flow 0 is past txid 7").isNotNull();
+        assertThat(released.txid()).isEqualTo(7);
+        // A later global command: flow 0 has not passed it, so flow 1 waits for flow 0.
+        enumerator.handleSourceEvent(1, new SessionEvents.GlobalCommandReached(second.epoch(), 1, 9, next[1] + 1));
+        assertThat(last(1, SessionEvents.ResumeAfterGlobal.class).txid()).isEqualTo(7);
+        enumerator.handleSourceEvent(0, new SessionEvents.GlobalCommandReached(second.epoch(), 0, 9, next[0] + 1));
+        assertThat(last(1, SessionEvents.ResumeAfterGlobal.class).txid()).isEqualTo(9);
     }
 
     @Test

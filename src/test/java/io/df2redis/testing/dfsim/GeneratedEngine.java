@@ -186,8 +186,17 @@ public final class GeneratedEngine implements DfSim.Engine {
                     data.apply(db, args);
                     break;
                 }
-                case "INCR", "DECR", "INCRBY", "LPUSH", "RPUSH", "SADD", "SREM", "HSET", "HDEL", "ZADD", "PEXPIREAT",
-                        "PERSIST": {
+                case "LPOP", "RPOP": {
+                    // Journaled only when it popped something (as DEL only of existing keys).
+                    SimValue v = data.get(db, Bytes.of(args.get(1)));
+                    if (v != null && v.kind() == SimValue.Kind.LIST && !v.list.isEmpty()) {
+                        journal(db, 0, args, List.of(Bytes.of(args.get(1))));
+                        data.apply(db, args);
+                    }
+                    break;
+                }
+                case "INCR", "DECR", "INCRBY", "APPEND", "HINCRBY", "ZINCRBY", "LPUSH", "RPUSH", "SADD", "SREM", "HSET",
+                        "HDEL", "ZADD", "PEXPIREAT", "PERSIST": {
                     journal(db, 0, args, List.of(Bytes.of(args.get(1))));
                     data.apply(db, args);
                     break;

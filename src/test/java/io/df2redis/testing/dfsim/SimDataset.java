@@ -94,7 +94,7 @@ public final class SimDataset {
 
     /**
      * Applies one command in the form a master journals it: SET [PXAT|KEEPTTL], INCR, INCRBY,
-     * DECR, LPUSH, RPUSH, DEL, PEXPIREAT, PERSIST, SADD, SREM, HSET, HDEL, ZADD, FLUSHDB, FLUSHALL.
+     * DECR, APPEND, LPUSH, RPUSH, LPOP, RPOP, HINCRBY, ZINCRBY, DEL, PEXPIREAT, PERSIST, SADD, SREM, HSET, HDEL, ZADD, FLUSHDB, FLUSHALL.
      */
     public synchronized void apply(int db, List<byte[]> args) {
         String cmd = text(args.get(0)).toUpperCase(Locale.ROOT);
@@ -134,6 +134,40 @@ public final class SimDataset {
                     } else {
                         v.list.add(Bytes.of(args.get(i)));
                     }
+                }
+                break;
+            }
+            case "APPEND": {
+                Bytes k = Bytes.of(args.get(1));
+                SimValue old = get(db, k);
+                byte[] cur = old == null ? new byte[0] : old.str;
+                byte[] add = args.get(2);
+                byte[] joined = java.util.Arrays.copyOf(cur, cur.length + add.length);
+                System.arraycopy(add, 0, joined, cur.length, add.length);
+                SimValue v = SimValue.string(joined);
+                v.expireAtMs = old == null ? -1 : old.expireAtMs;
+                put(db, k, v);
+                break;
+            }
+            case "HINCRBY": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.HASH);
+                Bytes f = Bytes.of(args.get(2));
+                Bytes cur = v.hash.get(f);
+                long n = (cur == null ? 0 : Long.parseLong(cur.utf8())) + Long.parseLong(text(args.get(3)));
+                v.hash.put(f, Bytes.of(Long.toString(n).getBytes(StandardCharsets.US_ASCII)));
+                break;
+            }
+            case "ZINCRBY": {
+                SimValue v = container(db, args.get(1), SimValue.Kind.ZSET);
+                Bytes m = Bytes.of(args.get(3));
+                v.zset.put(m, v.zset.getOrDefault(m, 0.0) + parseScore(text(args.get(2))));
+                break;
+            }
+            case "LPOP", "RPOP": {
+                SimValue v = get(db, Bytes.of(args.get(1)));
+                if (v != null && !v.list.isEmpty()) {
+                    v.list.remove(cmd.equals("LPOP") ? 0 : v.list.size() - 1);
+                    dropIfEmpty(db, args.get(1), v);
                 }
                 break;
             }

@@ -65,6 +65,27 @@ public final class SimWorkload {
     }
 
 
+    /**
+     * A write whose second application shows (INCR, INCRBY, APPEND, HINCRBY, LPUSH, RPUSH + LPOP,
+     * ZINCRBY), mixed with deletes and TTL changes: for exactly-once tests.
+     */
+    public static void nonIdempotentWrite(GeneratedEngine g, Random r, int i) {
+        int k = r.nextInt(24);
+        switch (r.nextInt(11)) {
+            case 0 -> g.write(0, "INCR", "counter:" + k);
+            case 1 -> g.write(0, "INCRBY", "counter:" + k, Integer.toString(r.nextInt(1000) - 500));
+            case 2 -> g.write(0, "APPEND", "log:" + k, "+" + i);
+            case 3 -> g.write(0, "HINCRBY", "hcount:" + (k % 4), "f" + (i % 7), "3");
+            case 4 -> g.write(0, "LPUSH", "stack:" + k, "s" + i);
+            case 5 -> g.write(0, "RPUSH", "queue:" + (k % 6), "q" + i);
+            case 6 -> g.write(0, "LPOP", "queue:" + (k % 6));
+            case 7 -> g.write(0, "ZINCRBY", "zcount:" + (k % 3), "1.5", "m" + (i % 11));
+            case 8 -> g.write(0, "DEL", "counter:" + k, "log:" + ((k + 1) % 24), "stack:" + ((k + 2) % 24));
+            case 9 -> g.write(1, "SET", "ttl:new:" + k, "v" + i, "PX", "3600000");
+            default -> g.write(1, "EXPIRE", "ttl:" + k, "7200");
+        }
+    }
+
     /** A write whose replay changes nothing (SET, DEL, HSET, SADD, ZADD, PEXPIREAT…): for at-least-once tests. */
     public static void idempotentWrite(GeneratedEngine g, Random r, int i) {
         int k = r.nextInt(20);

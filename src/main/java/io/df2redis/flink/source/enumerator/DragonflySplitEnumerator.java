@@ -128,7 +128,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     public void addSplitsBack(List<FlowSplit> splits, int subtaskId) {
         for (FlowSplit s : splits) {
             unassigned.add(s.flow());
-            positions.put(s.flow(), new FlowPosition(s.flow(), s.phase(), s.nextLsn(), s.masterId()));
+            positions.put(s.flow(), new FlowPosition(s.flow(), s.phase(), s.nextLsn(), s.masterId(), s.lastGlobalTxid()));
         }
         LOG.info("flows {} came back from failed reader {}", splits.stream().map(FlowSplit::flow).toList(), subtaskId);
     }
@@ -153,7 +153,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         for (int flow : new ArrayList<>(unassigned)) {
             if (flow % parallelism == subtaskId) {
                 FlowPosition p = positions.get(flow);
-                mine.add(p == null ? FlowSplit.fresh(flow) : new FlowSplit(flow, epoch, p.phase(), p.nextLsn(), p.masterId()));
+                mine.add(p == null ? FlowSplit.fresh(flow)
+                        : new FlowSplit(flow, epoch, p.phase(), p.nextLsn(), p.masterId(), p.lastGlobalTxid()));
                 unassigned.remove(flow);
             }
         }
@@ -214,7 +215,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         } else if (event instanceof SessionEvents.GlobalCommandReached g) {
             Set<Integer> at = current.globals.computeIfAbsent(g.txid(), t -> new HashSet<>());
             at.add(g.flow());
-            if (at.size() == numFlows) {
+            if (everyFlowAtOrPast(current, g.txid(), at)) {
                 current.globals.remove(g.txid());
                 LOG.info("epoch {}: every flow reached global command txid {}; releasing", current.id, g.txid());
                 broadcast(new SessionEvents.ResumeAfterGlobal(current.id, g.txid()));
@@ -228,6 +229,25 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             }
             closeEpoch("flow " + f.flow() + ": " + f.cause(), f.needsFullSync());
         }
+    }
+
+    /**
+     * Every flow reached global command {@code txid} in this epoch, or had emitted past it before the
+     * epoch began (its reader released it, then the job restored from a checkpoint taken between
+     * that release and another flow's): such a flow will not meet the command again, and the
+     * writers already have its copy, so the flows held at it must not wait for it.
+     */
+    private boolean everyFlowAtOrPast(Epoch e, long txid, Set<Integer> at) {
+        for (int f = 0; f < numFlows; f++) {
+            if (at.contains(f)) {
+                continue;
+            }
+            FlowPosition p = positions.get(f);
+            if (p == null || p.lastGlobalTxid() < txid || !e.info.masterId().equals(p.masterId())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void onFlowsReported(int subtaskId, SessionEvents.FlowsReported r) {

@@ -18,8 +18,12 @@ public final class SessionEvents {
         int epoch();
     }
 
-    /** One flow's position as its reader knows it. */
-    public record FlowPosition(int flow, FlowSplit.Phase phase, long nextLsn, String masterId) implements java.io.Serializable {}
+    /**
+     * One flow's position as its reader knows it; {@code lastGlobalTxid} is the txid of the last
+     * global command it emitted past (of {@code masterId}), or -1.
+     */
+    public record FlowPosition(int flow, FlowSplit.Phase phase, long nextLsn, String masterId, long lastGlobalTxid)
+            implements java.io.Serializable {}
 
     // ---------------- reader → enumerator ----------------
 

@@ -226,6 +226,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             }
             f.phase = FlowSplit.Phase.FULL_SYNC;
             f.nextLsn = -1;
+            f.lastGlobalTxid = -1; // a new master's txids may start low again
             f.parser = FlowStreamParser.fullSync(f.flow, c.eofToken(), pc, f.pending::addLast);
         } else {
             f.phase = FlowSplit.Phase.STABLE;
@@ -379,6 +380,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             out.collect(ReplicationRecord.global(f.epoch, f.flow, g.lsn(), writers.slotOf(w), g, config.numFlows()));
         }
         advance(f, g.lsn());
+        f.lastGlobalTxid = g.txid();
         f.held = null;
         f.releaseHeld = false;
         f.state = FlowReader.State.STREAMING;

@@ -37,6 +37,8 @@ final class FlowReader {
     FlowSplit.Phase phase;
     long nextLsn;
     String masterId;
+    /** Txid of the last global command emitted past, of {@link #masterId}; -1 none (or a full sync began since). */
+    long lastGlobalTxid;
 
     State state = State.IDLE;
     FlowConnection connection;
@@ -55,14 +57,15 @@ final class FlowReader {
         this.phase = split.phase();
         this.nextLsn = split.nextLsn();
         this.masterId = split.masterId();
+        this.lastGlobalTxid = split.lastGlobalTxid();
     }
 
     FlowSplit toSplit() {
-        return new FlowSplit(flow, epoch, phase, nextLsn, masterId);
+        return new FlowSplit(flow, epoch, phase, nextLsn, masterId, lastGlobalTxid);
     }
 
     FlowPosition position() {
-        return new FlowPosition(flow, phase, nextLsn, masterId);
+        return new FlowPosition(flow, phase, nextLsn, masterId, lastGlobalTxid);
     }
 
     /** Closes the epoch's connection and forgets what was parsed but not emitted. */

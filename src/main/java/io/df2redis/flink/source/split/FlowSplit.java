@@ -26,17 +26,29 @@ public final class FlowSplit implements SourceSplit {
     private final Phase phase;
     private final long nextLsn;
     private final String masterId;
+    private final long lastGlobalTxid;
 
     public FlowSplit(int flow, int epoch, Phase phase, long nextLsn, String masterId) {
+        this(flow, epoch, phase, nextLsn, masterId, -1);
+    }
+
+    /**
+     * @param lastGlobalTxid txid of the last global command (FLUSHALL…) this flow emitted past, of
+     *     {@code masterId}, or -1: a flow restored past a global command will not meet it again, so
+     *     the flows restored before it must not wait for this one (DESIGN §6, state complete at every
+     *     checkpoint)
+     */
+    public FlowSplit(int flow, int epoch, Phase phase, long nextLsn, String masterId, long lastGlobalTxid) {
         this.flow = flow;
         this.epoch = epoch;
         this.phase = Objects.requireNonNull(phase);
         this.nextLsn = nextLsn;
         this.masterId = masterId;
+        this.lastGlobalTxid = lastGlobalTxid;
     }
 
     public static FlowSplit fresh(int flow) {
-        return new FlowSplit(flow, 0, Phase.NEW, -1, null);
+        return new FlowSplit(flow, 0, Phase.NEW, -1, null, -1);
     }
 
     public static String splitId(int flow) {
@@ -69,8 +81,13 @@ public final class FlowSplit implements SourceSplit {
         return masterId;
     }
 
+    /** Txid of the last global command this flow emitted past (of {@link #masterId()}), or -1. */
+    public long lastGlobalTxid() {
+        return lastGlobalTxid;
+    }
+
     public FlowSplit withProgress(int epoch, Phase phase, long nextLsn, String masterId) {
-        return new FlowSplit(flow, epoch, phase, nextLsn, masterId);
+        return new FlowSplit(flow, epoch, phase, nextLsn, masterId, lastGlobalTxid);
     }
 
     /** True if this flow could resume with {@code DFLY FLOW … <lsn>} from {@code master}. */
@@ -83,16 +100,17 @@ public final class FlowSplit implements SourceSplit {
         if (!(o instanceof FlowSplit s)) {
             return false;
         }
-        return flow == s.flow && epoch == s.epoch && phase == s.phase && nextLsn == s.nextLsn && Objects.equals(masterId, s.masterId);
+        return flow == s.flow && epoch == s.epoch && phase == s.phase && nextLsn == s.nextLsn && Objects.equals(masterId, s.masterId)
+                && lastGlobalTxid == s.lastGlobalTxid;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(flow, epoch, phase, nextLsn, masterId);
+        return Objects.hash(flow, epoch, phase, nextLsn, masterId, lastGlobalTxid);
     }
 
     @Override
     public String toString() {
-        return "FlowSplit{flow=" + flow + ", epoch=" + epoch + ", phase=" + phase + ", nextLsn=" + nextLsn + ", master=" + masterId + '}';
+        return "FlowSplit{flow=" + flow + ", epoch=" + epoch + ", phase=" + phase + ", nextLsn=" + nextLsn + ", master=" + masterId + ", lastGlobalTxid=" + lastGlobalTxid + '}';
     }
 }

@@ -8,7 +8,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 /** Versioned form of {@link FlowSplit} in checkpoints and savepoints. */
 public final class FlowSplitSerializer implements SimpleVersionedSerializer<FlowSplit> {
     public static final FlowSplitSerializer INSTANCE = new FlowSplitSerializer();
-    private static final int VERSION = 1;
+    /** 2 added the last global command's txid; version 1 is still read (as -1: none). */
+    private static final int VERSION = 2;
     private static final FlowSplit.Phase[] PHASES = FlowSplit.Phase.values();
 
     @Override
@@ -27,13 +28,14 @@ public final class FlowSplitSerializer implements SimpleVersionedSerializer<Flow
         if (split.masterId() != null) {
             out.writeUTF(split.masterId());
         }
+        out.writeLong(split.lastGlobalTxid());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public FlowSplit deserialize(int version, byte[] bytes) throws IOException {
-        if (version != VERSION) {
-            throw new IOException("unknown FlowSplit serializer version " + version + " (this build reads " + VERSION + ")");
+        if (version < 1 || version > VERSION) {
+            throw new IOException("unknown FlowSplit serializer version " + version + " (this build reads 1.." + VERSION + ")");
         }
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         int flow = in.readInt();
@@ -44,6 +46,7 @@ public final class FlowSplitSerializer implements SimpleVersionedSerializer<Flow
         }
         long nextLsn = in.readLong();
         String master = in.readBoolean() ? in.readUTF() : null;
-        return new FlowSplit(flow, epoch, PHASES[phase], nextLsn, master);
+        long lastGlobalTxid = version >= 2 ? in.readLong() : -1;
+        return new FlowSplit(flow, epoch, PHASES[phase], nextLsn, master, lastGlobalTxid);
     }
 }

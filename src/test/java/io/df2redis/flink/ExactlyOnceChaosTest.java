@@ -1,0 +1,350 @@
+package io.df2redis.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.df2redis.dragonfly.encode.FlowStreamWriter;
+import io.df2redis.flink.job.Df2RedisJob;
+import io.df2redis.flink.job.JobSettings;
+import io.df2redis.flink.record.ReplicationRecord;
+import io.df2redis.testing.dataset.DatasetComparison;
+import io.df2redis.testing.dataset.RedisDataset;
+import io.df2redis.testing.dfsim.DfSim;
+import io.df2redis.testing.dfsim.DfSimConfig;
+import io.df2redis.testing.dfsim.GeneratedEngine;
+import io.df2redis.testing.dfsim.SimWorkload;
+import io.df2redis.testing.redis.RedisServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Exactly-once through failures (DESIGN §6, §8): the master simulator takes non-idempotent writes
+ * (INCR, INCRBY, APPEND, HINCRBY, LPUSH, RPUSH + LPOP, ZINCRBY), deletes, TTLs and FLUSHALLs at a
+ * steady rate while a seeded schedule injects faults into the running job: a task failure (the
+ * job restores from its last checkpoint and replays what followed), the same with the master's
+ * backlog evicted and keys deleted in the gap (a resume the master answers FULL), a flow cut, a
+ * master restart, a FLUSHALL right before a task failure, and stop-with-savepoint then resume with
+ * writes in the gap. Once the writes stop, the target equals the master exactly (expiries to the
+ * millisecond) and the writers' counters show that replayed journal entries were skipped.
+ *
+ * <p>A failing schedule prints its seed; {@code -Ddf2redis.chaos.seeds=N} runs N more random seeds
+ * (the soak profile).
+ */
+@Timeout(900)
+class ExactlyOnceChaosTest {
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .setConfiguration(METRICS.addToConfiguration(flinkConfig()))
+            .build());
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private DfSim sim;
+    private JobClient job;
+
+    static Configuration flinkConfig() {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        return c;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        JobTestSupport.cancelAndAwait(job);
+        if (sim != null) {
+            List<?> v = sim.violations();
+            sim.close();
+            assertThat(v).as("forbidden or suspicious orders the job sent the master").isEmpty();
+        }
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    enum Fault {
+        TASK_FAILURE,
+        TASK_FAILURE_WITH_BACKLOG_EVICTED,
+        FLOW_CUT,
+        MASTER_RESTART,
+        FLUSHALL_THEN_TASK_FAILURE,
+        STOP_WITH_SAVEPOINT_AND_RESUME
+    }
+
+    /** Fails the task it is chained to once per {@link #request()}: the whole job restores from its last checkpoint. */
+    static final class FailOnRequest implements MapFunction<ReplicationRecord, ReplicationRecord> {
+        static final AtomicInteger REQUESTED = new AtomicInteger();
+        static final AtomicInteger DONE = new AtomicInteger();
+
+        static void request() {
+            REQUESTED.incrementAndGet();
+        }
+
+        @Override
+        public ReplicationRecord map(ReplicationRecord r) {
+            int done = DONE.get();
+            if (done < REQUESTED.get() && DONE.compareAndSet(done, done + 1)) {
+                throw new IllegalStateException("chaos: task failure " + (done + 1));
+            }
+            return r;
+        }
+    }
+
+    /** Non-idempotent writes at a steady rate until closed. */
+    private static final class Writes implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong count = new AtomicLong();
+        private final Thread thread;
+
+        Writes(GeneratedEngine g, long seed) {
+            Random r = new Random(seed);
+            thread = new Thread(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    SimWorkload.nonIdempotentWrite(g, r, i++);
+                    count.incrementAndGet();
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "chaos-writes");
+            thread.start();
+        }
+
+        long count() {
+            return count.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+    }
+
+    private List<String> args(JobTestSupport.Target target) {
+        return List.of("--source.url", "redis://127.0.0.1:" + sim.port(), "--target.url", target.url(),
+                "--source.flows", "2", "--flow.spill.dir", tmp.resolve("spill").toString(),
+                "--sink.delivery-guarantee", "exactly-once");
+    }
+
+    private JobClient submit(List<String> args, String savepoint) throws Exception {
+        Configuration c = new Configuration();
+        if (savepoint != null) {
+            c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        env.enableCheckpointing(250);
+        Df2RedisJob.build(env, JobSettings.fromArgs(args.toArray(new String[0])), 2,
+                s -> s.map(new FailOnRequest()).uid("chaos-fail-on-request").returns(s.getType()).setParallelism(2));
+        JobClient client = env.executeAsync("df2redis chaos");
+        jobIds.add(client.getJobID());
+        return client;
+    }
+
+    private List<String> sessionsCreated() {
+        return sim.events().stream().filter(e -> e.startsWith("session ") && e.endsWith(" created")).toList();
+    }
+
+    /** Waits until a session created after {@code before} sessions has started its stable sync. */
+    private void awaitStableAfter(int before, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            List<String> created = sessionsCreated();
+            if (created.size() > before) {
+                String id = created.get(created.size() - 1).split(" ")[1];
+                if (sim.events().contains(id + " stable sync started") && ackedEveryFlow()) {
+                    return;
+                }
+            }
+            if (job.getJobStatus().get() == JobStatus.FAILED) {
+                job.getJobExecutionResult().get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no stable session after " + before + " sessions within " + timeout + "; events: " + sim.events());
+    }
+
+    /** A live session whose every flow ACKed an LSN: a checkpoint completed in its stable sync. */
+    private boolean ackedEveryFlow() {
+        for (DfSim.SimSession s : sim.sessions()) {
+            boolean all = true;
+            for (int f = 0; f < s.numFlows(); f++) {
+                all &= s.flow(f) != null && s.flow(f).lastAck() > 0;
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(Random r, int maxMs) throws InterruptedException {
+        Thread.sleep(50 + r.nextInt(maxMs));
+    }
+
+    /** Sum of a writer metric over every writer instance the job had (restarted and resumed ones included). */
+    private long writerMetric(String name) {
+        long sum = 0;
+        for (org.apache.flink.api.common.JobID id : jobIds) {
+            for (Map.Entry<String, Metric> e : METRICS.getMetricsByIdentifiers(id).entrySet()) {
+                if (e.getKey().endsWith("." + name) && e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n) {
+                    sum += n.longValue();
+                }
+            }
+        }
+        return sum;
+    }
+
+    private final List<org.apache.flink.api.common.JobID> jobIds = new ArrayList<>();
+
+    /** Runs {@code faults} random faults of {@code seed}. */
+    void run(long seed, int faults) throws Exception {
+        Random r = new Random(seed);
+        List<Fault> schedule = new ArrayList<>();
+        for (int i = 0; i < faults; i++) {
+            schedule.add(Fault.values()[r.nextInt(Fault.values().length)]);
+        }
+        run(seed, schedule);
+    }
+
+    void run(long seed, List<Fault> schedule) throws Exception {
+        Random r = new Random(seed);
+        sim = DfSim.generated(DfSimConfig.defaults().withFlows(2)
+                .withStream(FlowStreamWriter.Options.defaults().withChunks(32 * 1024, true)));
+        GeneratedEngine g = sim.generated();
+        SimWorkload.seed(g, new Random(seed));
+        RedisServerProcess redis = RedisServerProcess.builder().start();
+        toClose.add(redis);
+        JobTestSupport.Target target = new JobTestSupport.Target(redis.url(),
+                () -> RedisDataset.dumpStandalone(redis.host(), redis.port()),
+                DatasetComparison.rules().ignoreKeyPrefix("__df2redis:").expiryTolerance(0));
+        FailOnRequest.REQUESTED.set(0);
+        FailOnRequest.DONE.set(0);
+        job = submit(args(target), null);
+        List<Fault> done = new ArrayList<>();
+        try (Writes w = new Writes(g, seed)) {
+            awaitStableAfter(0, Duration.ofSeconds(120));
+            for (Fault f : schedule) {
+                done.add(f);
+                sleep(r, 600);
+                int before = sessionsCreated().size();
+                switch (f) {
+                    case TASK_FAILURE -> FailOnRequest.request();
+                    case FLUSHALL_THEN_TASK_FAILURE -> {
+                        g.write(0, "FLUSHALL");
+                        Thread.sleep(r.nextInt(100));
+                        FailOnRequest.request();
+                    }
+                    case TASK_FAILURE_WITH_BACKLOG_EVICTED -> {
+                        sim.loading(true);
+                        FailOnRequest.request();
+                        while (FailOnRequest.DONE.get() < FailOnRequest.REQUESTED.get()) {
+                            Thread.sleep(5);
+                        }
+                        Thread.sleep(300); // writes (and deletes) while the job is away
+                        g.evictBacklog();
+                        sim.loading(false);
+                    }
+                    case FLOW_CUT -> {
+                        DfSim.SimSession s = sim.sessions().get(0);
+                        int flow = r.nextInt(2);
+                        g.cutFlowAt(flow, s.flow(flow).bytesWritten() + 1 + r.nextInt(2000));
+                    }
+                    case MASTER_RESTART -> g.restart();
+                    case STOP_WITH_SAVEPOINT_AND_RESUME -> {
+                        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+                                SavepointFormatType.CANONICAL).get();
+                        JobTestSupport.cancelAndAwait(job);
+                        Thread.sleep(200 + r.nextInt(300)); // writes in the gap
+                        if (r.nextBoolean()) {
+                            g.evictBacklog();
+                        }
+                        job = submit(args(target), savepoint);
+                    }
+                }
+                awaitStableAfter(before, Duration.ofSeconds(180));
+            }
+            sleep(r, 500);
+        }
+        g.ping();
+        try {
+            JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(120));
+        } catch (AssertionError e) {
+            throw new AssertionError("chaos seed " + seed + " (faults " + done + ") failed: " + e.getMessage(), e);
+        }
+        System.out.printf("chaos seed %d: faults %s, %d sessions, %d replayed journal units skipped, %d global replays skipped%n",
+                seed, done, sessionsCreated().size(), writerMetric("translate.replay_skipped"),
+                writerMetric("translate.global_replay_skipped"));
+    }
+
+    /** Task failures restore from a checkpoint and replay what followed it: the replays are skipped. */
+    @Test
+    void taskFailuresReplayNothingTwice() throws Exception {
+        run(5, List.of(Fault.TASK_FAILURE, Fault.FLUSHALL_THEN_TASK_FAILURE, Fault.TASK_FAILURE));
+        assertThat(writerMetric("translate.replay_skipped")).as("replayed journal units skipped by the writers").isPositive();
+    }
+
+    /** A resume the master answers FULL, and a savepoint resume: full syncs reset, and stay exact. */
+    @Test
+    void backlogEvictionAndSavepointResumeEndEqual() throws Exception {
+        run(6, List.of(Fault.TASK_FAILURE_WITH_BACKLOG_EVICTED, Fault.STOP_WITH_SAVEPOINT_AND_RESUME, Fault.FLOW_CUT,
+                Fault.MASTER_RESTART));
+    }
+
+    /** More random schedules: {@code -Ddf2redis.chaos.seeds=N} (the soak profile sets it). */
+    @Test
+    void moreRandomSchedules() throws Exception {
+        int n = Integer.getInteger("df2redis.chaos.seeds", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(n > 0, "-Ddf2redis.chaos.seeds=N not set");
+        long base = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            stop();
+            sim = null;
+            job = null;
+            toClose.clear();
+            run(base + i, 4);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13})
+    void aSeededScheduleOfFaultsEndsEqualToTheMaster(long seed) throws Exception {
+        run(seed, 4);
+    }
+}
