@@ -160,7 +160,7 @@ class ExactlyOnceChaosTest {
     private List<String> args(JobTestSupport.Target target) {
         return List.of("--source.url", "redis://127.0.0.1:" + sim.port(), "--target.url", target.url(),
                 "--source.flows", "2", "--flow.spill.dir", tmp.resolve("spill").toString(),
-                "--sink.delivery-guarantee", "exactly-once");
+                "--sink.delivery-guarantee", System.getProperty("chaos.guarantee", "exactly-once"));
     }
 
     private JobClient submit(List<String> args, String savepoint) throws Exception {
@@ -221,11 +221,14 @@ class ExactlyOnceChaosTest {
     /** Sum of a writer metric over every writer instance the job had (restarted and resumed ones included). */
     private long writerMetric(String name) {
         long sum = 0;
-        for (org.apache.flink.api.common.JobID id : jobIds) {
-            for (Map.Entry<String, Metric> e : METRICS.getMetricsByIdentifiers(id).entrySet()) {
-                if (e.getKey().endsWith("." + name) && e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n) {
-                    sum += n.longValue();
-                }
+        List<String> ids = jobIds.stream().map(Object::toString).toList();
+        String[] path = name.split("\\.");
+        for (Map.Entry<org.apache.flink.metrics.MetricGroup, Map<String, Metric>> e : METRICS.getMetricsByGroup().entrySet()) {
+            org.apache.flink.metrics.MetricGroup group = e.getKey();
+            Metric m = e.getValue().get(path[path.length - 1]);
+            if (m instanceof Gauge<?> g && ids.contains(group.getAllVariables().get("<job_id>"))
+                    && group.getMetricIdentifier(path[path.length - 1]).endsWith("." + name) && g.getValue() instanceof Number n) {
+                sum += n.longValue();
             }
         }
         return sum;
