@@ -199,6 +199,47 @@ final class KeyspaceCleaner {
         return keys.size();
     }
 
+    /**
+     * Deletes every key whose name starts with {@code prefix}, in every database of every primary
+     * ({@code SCAN MATCH}, one {@code UNLINK} per key: the keys may be in any slot); returns how many.
+     */
+    long deleteWithPrefix(String prefix) throws IOException {
+        StringBuilder pattern = new StringBuilder();
+        for (char ch : prefix.toCharArray()) {
+            if ("*?[]\\".indexOf(ch) >= 0) {
+                pattern.append('\\');
+            }
+            pattern.append(ch);
+        }
+        pattern.append('*');
+        long deleted = 0;
+        java.util.Collection<NodeAddress> nodes = router.cluster() ? refreshedPrimaries() : List.of(target.seed());
+        for (NodeAddress n : nodes) {
+            try (RedisConnection c = RedisConnection.open(n, target)) {
+                for (int db : databasesWithKeys(c)) {
+                    c.callOk("SELECT", Integer.toString(db));
+                    String cursor = "0";
+                    do {
+                        List<RespReply> page = c.callOk("SCAN", cursor, "MATCH", pattern.toString(), "COUNT",
+                                Integer.toString(PAGE)).asArray();
+                        cursor = page.get(0).asText();
+                        List<byte[][]> unlinks = new ArrayList<>();
+                        for (RespReply k : page.get(1).asArray()) {
+                            unlinks.add(new byte[][] {UNLINK, ((RespReply.Bulk) k).bytes()});
+                        }
+                        for (RespReply r : unlinks.isEmpty() ? List.<RespReply>of() : c.pipeline(unlinks)) {
+                            if (r instanceof RespReply.Error e) {
+                                throw new RedisReplyException(n, "UNLINK of a " + prefix + "* key", e);
+                            }
+                            deleted += r.asLong();
+                        }
+                    } while (!cursor.equals("0"));
+                }
+            }
+        }
+        return deleted;
+    }
+
     /** FLUSHALL on every primary. */
     void flushAll() throws IOException {
         onEveryPrimary("FLUSHALL");

@@ -18,6 +18,8 @@ final class Node {
     private volatile PipelinedConnection[][] connections = NONE;
     /** run_id of the process behind the last connection (null if INFO is not allowed). */
     volatile String runId;
+    /** {@code connected_slaves} when the writer last connected (-1: unknown), for WAIT on {@code auto}. */
+    volatile int connectedReplicas = -1;
     /** After a failed connect, no new attempt before this time (System.nanoTime). */
     volatile long downUntilNanos;
     volatile String downReason;

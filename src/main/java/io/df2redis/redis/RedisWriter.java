@@ -75,7 +75,7 @@ public final class RedisWriter implements AutoCloseable {
             return t;
         });
         this.recovery.setRemoveOnCancelPolicy(true);
-        this.losses = new LossTracker(config.waitReplicas > 0, this::possibleLoss);
+        this.losses = new LossTracker(config.waits(), this::possibleLoss);
         this.slots = new SlotTable(router, metrics, budget, recovery, config, new SlotTable.Host() {
             @Override
             public void commandFailed(Pending p, CommandFailure.Reason reason, String reply, NodeAddress node) {
@@ -254,7 +254,7 @@ public final class RedisWriter implements AutoCloseable {
         awaitDrains();
         checkUsable();
         List<ReplicationNotConfirmedException> problems = new ArrayList<>();
-        if (config.waitReplicas > 0) {
+        if (config.waits()) {
             waitForReplicas(problems);
         } else {
             forEachConnection(c -> {
@@ -296,16 +296,19 @@ public final class RedisWriter implements AutoCloseable {
     }
 
     private void waitForReplicas(List<ReplicationNotConfirmedException> problems) throws InterruptedException {
-        record Sent(PipelinedConnection conn, long confirms, ControlOp op) {}
+        record Sent(PipelinedConnection conn, long confirms, ControlOp op, int replicas) {}
         List<Sent> sent = new ArrayList<>();
         long timeoutMs = config.waitTimeout.toMillis();
         forEachConnection(c -> {
             long n = c.unconfirmed.get();
-            if (n > 0 && c.live()) {
-                ControlOp op = ControlOp.waitFor(config.waitReplicas, timeoutMs);
+            int replicas = config.waitReplicas(c.node);
+            if (n > 0 && replicas == 0) {
+                c.unconfirmed.addAndGet(-n); // auto, and the primary has no replica: nothing to wait for
+            } else if (n > 0 && c.live()) {
+                ControlOp op = ControlOp.waitFor(replicas, timeoutMs);
                 if (c.enqueue(op)) {
                     metrics.waits.increment();
-                    sent.add(new Sent(c, n, op));
+                    sent.add(new Sent(c, n, op, replicas));
                 }
             }
         });
@@ -322,8 +325,8 @@ public final class RedisWriter implements AutoCloseable {
                 s.conn.unconfirmed.addAndGet(-s.confirms);
                 problems.add(new ReplicationNotConfirmedException(node, "WAIT refused (" + e.message() + "); "
                         + s.confirms + " acknowledged writes not confirmed"));
-            } else if (r.asLong() < config.waitReplicas) {
-                problems.add(new ReplicationNotConfirmedException(node, "only " + r.asLong() + " of " + config.waitReplicas
+            } else if (r.asLong() < s.replicas) {
+                problems.add(new ReplicationNotConfirmedException(node, "only " + r.asLong() + " of " + s.replicas
                         + " replicas acknowledged " + s.confirms + " writes within " + timeoutMs + " ms"));
             } else {
                 s.conn.unconfirmed.addAndGet(-s.confirms);
@@ -376,6 +379,12 @@ public final class RedisWriter implements AutoCloseable {
             controlCalls = new ControlCalls(router, target, config);
         }
         return controlCalls.call(commands);
+    }
+
+    /** Flushes, then deletes every key whose name starts with {@code prefix} (every db, every primary); returns how many. */
+    public long deleteWithPrefix(String prefix) throws IOException, InterruptedException {
+        flush();
+        return cleaner.deleteWithPrefix(prefix);
     }
 
     /** Flushes, then {@code FLUSHALL} on every primary. Do not submit meanwhile. */
@@ -462,14 +471,14 @@ public final class RedisWriter implements AutoCloseable {
 
     private void connectionLost(PipelinedConnection c, long unconfirmed, List<ControlOp> ops, String cause) {
         // Without WAIT no acknowledged write is ever known to be on a replica: any of them may go with the process.
-        if (config.waitReplicas > 0 ? unconfirmed > 0 : c.acknowledgedTotal > 0) {
+        if (config.waitReplicas(c.node) > 0 ? unconfirmed > 0 : c.acknowledgedTotal > 0) {
             losses.connectionLost(c.node, c.runId, unconfirmed, cause);
             if (suspectWatch.compareAndSet(false, true)) {
                 recovery.execute(this::watchSuspects);
             }
         }
         if (unconfirmed > 0) {
-            if (config.waitReplicas > 0) {
+            if (config.waitReplicas(c.node) > 0) {
                 synchronized (lostBeforeWait) {
                     lostBeforeWait.add(new ReplicationNotConfirmedException(c.node.address,
                             "connection lost (" + cause + ") before WAIT confirmed " + unconfirmed + " acknowledged writes"));

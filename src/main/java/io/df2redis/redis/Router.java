@@ -137,7 +137,9 @@ final class Router {
                 try {
                     Map<String, String> server = raw.info("server");
                     runId = server.get("run_id");
-                    primary = !"slave".equals(raw.info("replication").get("role"));
+                    Map<String, String> replication = raw.info("replication");
+                    primary = !"slave".equals(replication.get("role"));
+                    n.connectedReplicas = Integer.parseInt(replication.getOrDefault("connected_slaves", "0"));
                 } catch (RedisReplyException e) {
                     LOG.debug("INFO not allowed on {}: {}", address, e.reply()); // no run_id: losses found by topology only
                 }

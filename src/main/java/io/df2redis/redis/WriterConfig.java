@@ -48,8 +48,22 @@ public final class WriterConfig {
         return new Builder();
     }
 
+    /** {@link #waitReplicas} for "1 where the primary has replicas, else 0". */
+    static final int AUTO = -1;
+
+    /** Replicas WAIT asks for on a node, or {@link #AUTO}. */
     public int waitReplicas() {
         return waitReplicas;
+    }
+
+    /** Whether flush sends WAIT at all (on some nodes, for {@link #AUTO}). */
+    boolean waits() {
+        return waitReplicas != 0;
+    }
+
+    /** Replicas to WAIT for on {@code node} (0: none). */
+    int waitReplicas(Node node) {
+        return waitReplicas != AUTO ? waitReplicas : node.connectedReplicas > 0 ? 1 : 0;
     }
 
     public static final class Builder {
@@ -120,6 +134,16 @@ public final class WriterConfig {
                 throw new IllegalArgumentException("replicas must be >= 0");
             }
             this.waitReplicas = replicas;
+            this.waitTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * As {@link #waitForReplicas(int, Duration)}, per primary: {@code WAIT 1} where the primary
+         * had connected replicas when the writer connected to it, no WAIT where it had none.
+         */
+        public Builder waitForReplicasWhereAny(Duration timeout) {
+            this.waitReplicas = AUTO;
             this.waitTimeout = Objects.requireNonNull(timeout);
             return this;
         }

@@ -48,6 +48,16 @@ public final class Df2RedisJob {
             System.exit(2);
             return;
         }
+        if (settings.mode() == Df2RedisOptions.Mode.CLEANUP) {
+            try {
+                System.out.println("df2redis: " + cleanup(settings));
+                System.exit(0);
+            } catch (java.io.IOException e) {
+                System.err.println("df2redis: cleanup failed: " + e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         int flows;
         try {
@@ -68,6 +78,23 @@ public final class Df2RedisJob {
         }
         build(env, settings, flows);
         env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+    }
+
+    /**
+     * {@code --mode cleanup}: deletes the job's own keys (everything under {@code
+     * translate.internal-key-prefix}) from the target; returns the line to print. Run it once the
+     * job is stopped: a running job writes its watermarks again.
+     */
+    public static String cleanup(JobSettings settings) throws java.io.IOException {
+        String prefix = TranslateSettings.translateConfig(settings).internalKeyPrefix();
+        try (io.df2redis.redis.RedisWriter w = io.df2redis.redis.RedisWriter.open(WriterSettings.target(settings),
+                WriterSettings.writerConfig(settings, null))) {
+            long n = w.deleteWithPrefix(prefix);
+            return "deleted " + n + " keys named " + prefix + "* from " + WriterSettings.describe(settings);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted", e);
+        }
     }
 
     /**

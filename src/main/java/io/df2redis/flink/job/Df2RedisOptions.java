@@ -16,7 +16,13 @@ public final class Df2RedisOptions {
         /** Full sync, then replay the journal until stopped. */
         REPLICATE,
         /** Full sync up to the stable cut, then end: a consistent one-shot copy. */
-        SNAPSHOT
+        SNAPSHOT,
+        /**
+         * No job: deletes the job's own keys from the target (watermarks, cross-slot staging keys and
+         * markers, the application-mode marker; every key under translate.internal-key-prefix), once
+         * the migration is over and the job stopped.
+         */
+        CLEANUP
     }
 
     public enum TargetPolicy {
@@ -90,9 +96,10 @@ public final class Df2RedisOptions {
     public static final ConfigOption<Long> WRITER_RATE_LIMIT_BYTES =
             ConfigOptions.key("writer.rate-limit.bytes").longType().defaultValue(0L)
                     .withDescription("Bytes per second per writer subtask; 0 = unlimited.");
-    public static final ConfigOption<Integer> WRITER_WAIT_REPLICAS =
-            ConfigOptions.key("writer.wait.replicas").intType().defaultValue(0)
-                    .withDescription("WAIT for this many replicas per node before a checkpoint completes; 0 = off.");
+    public static final ConfigOption<String> WRITER_WAIT_REPLICAS =
+            ConfigOptions.key("writer.wait.replicas").stringType().defaultValue("auto")
+                    .withDescription("WAIT for this many replicas per primary before a checkpoint completes (an ACKed write"
+                            + " survives a primary's crash); auto = 1 where the primary has connected replicas, else 0; 0 = off.");
     public enum OnRefused {
         /** A command Redis refuses fails the job (with key and reply). */
         FAIL,

@@ -138,7 +138,9 @@ public final class JobSettings implements Serializable {
                 get(o); // type check
             }
         }
-        sourceUrl();
+        if (mode() != Df2RedisOptions.Mode.CLEANUP) {
+            sourceUrl(); // cleanup touches only the target
+        }
         targetUrl();
         positive(Df2RedisOptions.SOURCE_FLOWS);
         positive(Df2RedisOptions.SINK_PARALLELISM);
@@ -154,9 +156,7 @@ public final class JobSettings implements Serializable {
         }
         atLeast(Df2RedisOptions.WRITER_RATE_LIMIT_OPS, 0);
         atLeast(Df2RedisOptions.WRITER_RATE_LIMIT_BYTES, 0);
-        if (get(Df2RedisOptions.WRITER_WAIT_REPLICAS) < 0) {
-            throw new InvalidSettingException(Df2RedisOptions.WRITER_WAIT_REPLICAS.key(), "must be ≥ 0");
-        }
+        waitReplicas();
         if (get(Df2RedisOptions.WRITER_WAIT_TIMEOUT).compareTo(Duration.ZERO) < 0) {
             throw new InvalidSettingException(Df2RedisOptions.WRITER_WAIT_TIMEOUT.key(), "must be ≥ 0");
         }
@@ -166,6 +166,23 @@ public final class JobSettings implements Serializable {
         if (spillDir != null && spillDir.isBlank()) {
             throw new InvalidSettingException(Df2RedisOptions.FLOW_SPILL_DIR.key(), "empty path");
         }
+    }
+
+    /** {@code writer.wait.replicas}: -1 for {@code auto}, else the count (≥ 0). */
+    public int waitReplicas() {
+        String v = get(Df2RedisOptions.WRITER_WAIT_REPLICAS).trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSettingException(Df2RedisOptions.WRITER_WAIT_REPLICAS.key(), "'" + v + "': auto or a count ≥ 0");
     }
 
     private void positive(ConfigOption<Integer> o) {

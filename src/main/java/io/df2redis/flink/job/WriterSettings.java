@@ -35,8 +35,13 @@ public final class WriterSettings {
                 .connectionsPerNode(s.get(Df2RedisOptions.WRITER_CONNECTIONS_PER_NODE))
                 .batch(s.get(Df2RedisOptions.WRITER_BATCH_MAX_COMMANDS), s.get(Df2RedisOptions.WRITER_BATCH_MAX_BYTES))
                 .maxInFlightBatches(s.get(Df2RedisOptions.WRITER_MAX_IN_FLIGHT_BATCHES))
-                .rateLimit(s.get(Df2RedisOptions.WRITER_RATE_LIMIT_OPS), s.get(Df2RedisOptions.WRITER_RATE_LIMIT_BYTES))
-                .waitForReplicas(s.get(Df2RedisOptions.WRITER_WAIT_REPLICAS), s.get(Df2RedisOptions.WRITER_WAIT_TIMEOUT));
+                .rateLimit(s.get(Df2RedisOptions.WRITER_RATE_LIMIT_OPS), s.get(Df2RedisOptions.WRITER_RATE_LIMIT_BYTES));
+        int replicas = s.waitReplicas();
+        if (replicas < 0) {
+            b.waitForReplicasWhereAny(s.get(Df2RedisOptions.WRITER_WAIT_TIMEOUT));
+        } else {
+            b.waitForReplicas(replicas, s.get(Df2RedisOptions.WRITER_WAIT_TIMEOUT));
+        }
         if (failures != null) {
             b.failureHandler(failures);
         }
