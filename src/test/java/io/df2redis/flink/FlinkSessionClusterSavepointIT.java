@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * target/df2redis-job.jar}, full sync and stable sync from the master simulator into a real Redis,
  * {@code flink stop --savepointPath}, writes while the job is stopped, {@code flink run -s
  * <savepoint>}: the job resumes with PARTIAL flows from the savepoint's LSNs and the target ends
- * equal to the master. Runs in {@code mvn verify} (after {@code package} built the job jar).
+ * equal to the master. Then once more with keys deleted and the master's backlog evicted in the
+ * gap: the resume is answered FULL, the writers reset, and the deleted keys do not stay. Runs in {@code mvn verify} (after {@code package} built the job jar).
  */
 @Timeout(600)
 class FlinkSessionClusterSavepointIT {
@@ -78,6 +79,32 @@ class FlinkSessionClusterSavepointIT {
                 JobTestSupport.awaitEqual(sim, target, null, Duration.ofMinutes(2));
                 assertThat(sim.events()).as("the resumed job asked for PARTIAL and got it")
                         .anySatisfy(e -> assertThat(e).matches("SYNC2 flow \\d registered PARTIAL.*"));
+
+                // Again, now with keys deleted and the master's backlog evicted while the job is away:
+                // the resume is answered FULL, and the deleted keys must not stay in the target.
+                checkpoints = flink.completedCheckpoints(jobId);
+                while (flink.completedCheckpoints(jobId) < checkpoints + 2) {
+                    Thread.sleep(200);
+                }
+                savepoint = flink.stopWithSavepoint(jobId);
+                flink.awaitState(jobId, "FINISHED", Duration.ofMinutes(1));
+                List<String> deleted = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    if (g.dataset().get(0, io.df2redis.testing.recordings.Bytes.utf8("str:" + i)) != null) {
+                        g.write(0, "DEL", "str:" + i);
+                        deleted.add("str:" + i);
+                    }
+                }
+                for (int i = 0; i < 300; i++) {
+                    SimWorkload.nonIdempotentWrite(g, r, 3000 + i);
+                }
+                g.evictBacklog();
+                jobId = flink.submit(jar, savepoint, args);
+                flink.awaitState(jobId, "RUNNING", Duration.ofMinutes(2));
+                JobTestSupport.awaitEqual(sim, target, null, Duration.ofMinutes(2));
+                assertThat(deleted).as("keys deleted while the job was away").isNotEmpty();
+                assertThat(sim.events()).as("the third session asked to resume and was answered FULL")
+                        .anySatisfy(e -> assertThat(e).matches("SYNC3 flow \\d registered FULL \\(asked to resume at \\d+\\)"));
                 assertThat(sim.violations()).isEmpty();
             } catch (Throwable t) {
                 throw new AssertionError(t.getMessage() + "\n" + flink.logs(), t);
