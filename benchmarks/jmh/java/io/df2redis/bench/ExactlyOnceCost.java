@@ -14,6 +14,7 @@ import io.df2redis.translate.TargetIo;
 import io.df2redis.translate.TargetProfile;
 import io.df2redis.translate.TranslateConfig;
 import io.df2redis.translate.TranslationCounters;
+import io.df2redis.translate.Watermarks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,9 @@ import java.util.List;
  * <p>Usage: {@code ExactlyOnceCost REDIS_URL REDIS_PID PAIRS COMMANDS}
  */
 public final class ExactlyOnceCost {
+    /** -Dexactly-once.eval=true: units as EVAL of the wrapping script (Redis &lt; 7), not FCALL. */
+    private static final boolean EVAL = Boolean.getBoolean("exactly-once.eval");
+
     private ExactlyOnceCost() {}
 
     public static void main(String[] args) throws Exception {
@@ -54,7 +58,7 @@ public final class ExactlyOnceCost {
             System.out.printf("pair %d: exactly-once %.0f cmd/s, redis %.2f µs/cmd | at-least-once %.0f cmd/s, redis %.2f µs/cmd"
                     + " | ratio %.2f%n", p, e[0], e[1], l[0], l[1], e[0] / l[0]);
         }
-        System.out.printf("RESULT exactly-once median %.0f cmd/s, redis %.2f µs/cmd; at-least-once median %.0f cmd/s, redis %.2f µs/cmd;"
+        System.out.printf("RESULT (" + (EVAL ? "EVAL" : "FCALL") + ") exactly-once median %.0f cmd/s, redis %.2f µs/cmd; at-least-once median %.0f cmd/s, redis %.2f µs/cmd;"
                 + " median ratio %.2f%n", median(exact, 0), median(exact, 1), median(atLeast, 0), median(atLeast, 1),
                 medianRatio(exact, atLeast));
     }
@@ -98,8 +102,10 @@ public final class ExactlyOnceCost {
                     throw new UnsupportedOperationException();
                 }
             };
+            w.loadFunctions(Watermarks.library()); // as the sink's writers do on Redis ≥ 7
             SlotApplier applier = new SlotApplier(config, TargetProfile.redis70(false), System::currentTimeMillis,
-                    new TranslationCounters(), r -> { }, io, exactlyOnce ? new AppliedPositions(0) : null);
+                    new TranslationCounters(), r -> { }, io, exactlyOnce ? new AppliedPositions(0) : null,
+                    new Watermarks(config.internalKeyPrefix(), !EVAL));
             long cpu0 = cpuMicros(pid);
             long t0 = System.nanoTime();
             long future = System.currentTimeMillis() + 3_600_000;

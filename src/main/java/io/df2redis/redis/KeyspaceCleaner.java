@@ -260,7 +260,7 @@ final class KeyspaceCleaner {
         }
     }
 
-    private void onEveryPrimary(String command) throws IOException {
+    void onEveryPrimary(String... command) throws IOException {
         router.refresh();
         Map<NodeAddress, String> failed = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         for (NodeAddress p : router.primaries()) {
@@ -271,7 +271,7 @@ final class KeyspaceCleaner {
             }
         }
         if (!failed.isEmpty()) {
-            throw new IOException(command + " failed on " + failed);
+            throw new IOException(command[0] + (command.length > 1 ? " " + command[1] : "") + " failed on " + failed);
         }
     }
 }

@@ -387,6 +387,14 @@ public final class RedisWriter implements AutoCloseable {
         return cleaner.deleteWithPrefix(prefix);
     }
 
+    /**
+     * {@code FUNCTION LOAD REPLACE library} on every primary (Redis ≥ 7): functions are replicated
+     * and persisted with the data, so replicas promoted later have them too.
+     */
+    public void loadFunctions(String library) throws IOException {
+        cleaner.onEveryPrimary("FUNCTION", "LOAD", "REPLACE", library);
+    }
+
     /** Flushes, then {@code FLUSHALL} on every primary. Do not submit meanwhile. */
     public void flushAll() throws IOException, InterruptedException {
         flush();

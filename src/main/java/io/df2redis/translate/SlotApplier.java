@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * #restoreState(byte[])}). Single-threaded: the sink's mailbox thread calls every method.
  */
 public final class SlotApplier {
-    private static final String FINISH = String.join("\n",
+    static final String FINISH = String.join("\n",
             "local m = redis.call('GET', KEYS[3])",
             "if m == 'V' then",
             "  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2])",
@@ -74,8 +74,14 @@ public final class SlotApplier {
      */
     public SlotApplier(TranslateConfig config, TargetProfile target, LongSupplier clock,
             TranslationCounters counters, SkipListener skips, TargetIo io, AppliedPositions positions) {
+        this(config, target, clock, counters, skips, io, positions, new Watermarks(config.internalKeyPrefix()));
+    }
+
+    /** @param watermarks how units are wrapped ({@code FCALL} of the loaded library, or {@code EVAL}) */
+    public SlotApplier(TranslateConfig config, TargetProfile target, LongSupplier clock,
+            TranslationCounters counters, SkipListener skips, TargetIo io, AppliedPositions positions, Watermarks watermarks) {
         this.positions = positions;
-        this.watermarks = positions == null ? null : new Watermarks(config.internalKeyPrefix());
+        this.watermarks = positions == null ? null : watermarks;
         this.config = config;
         this.target = target;
         this.objects = new ObjectTranslator(config, target, clock, counters, skips);

@@ -33,6 +33,8 @@ class ExactlyOnceApplyRedisTest {
     final List<JedisTargetIo> ios = new ArrayList<>();
     final TranslateConfig config = TranslateConfig.builder().build();
     final Watermarks watermarks = new Watermarks(config.internalKeyPrefix());
+    /** Units as FCALL of the loaded library (true) or EVAL of the composed script. */
+    boolean functions;
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,7 +72,8 @@ class ExactlyOnceApplyRedisTest {
             });
             p.load(0, slot, fields);
         }
-        return new SlotApplier(config, TargetProfile.redis70(false), clock::get, counters, r -> { }, io, p);
+        return new SlotApplier(config, TargetProfile.redis70(false), clock::get, counters, r -> { }, io, p,
+                new Watermarks(config.internalKeyPrefix(), functions));
     }
 
     JedisTargetIo io() {
@@ -112,6 +115,15 @@ class ExactlyOnceApplyRedisTest {
         return Map.of("counter", String.valueOf(j.get("counter")), "log", String.valueOf(j.get("log")),
                 "list", j.lrange("list", 0, -1), "queue", j.lrange("queue", 0, -1), "hash", j.hgetAll("hash"),
                 "float", String.valueOf(j.get("float")), "zset", j.zrangeWithScores("zset", 0, -1).toString());
+    }
+
+    @Test
+    void throughTheFunctionLibraryAReplayAppliesNothingTwiceAsWell() {
+        j.functionLoadReplace(Watermarks.library());
+        functions = true;
+        aReplayAfterARestoreAppliesNothingTwice();
+        aFlushAllReplayedAfterARestoreClearsOnlyWhenItWasNotApplied();
+        assertThat(j.info("commandstats")).as("units went through FCALL").contains("cmdstat_fcall:");
     }
 
     @Test

@@ -97,13 +97,13 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                 throw new InvalidSettingException(e.getMessage().split("[=:]", 2)[0].trim(), e.getMessage());
             }
             this.exactlyOnce = config.settings().get(Df2RedisOptions.SINK_DELIVERY_GUARANTEE) == Df2RedisOptions.DeliveryGuarantee.EXACTLY_ONCE;
-            this.watermarks = new Watermarks(tc.internalKeyPrefix());
+            this.watermarks = new Watermarks(tc.internalKeyPrefix(), exactlyOnce && loadFunctions());
             AppliedPositions positions = null;
             if (exactlyOnce) {
                 // A restore replays what followed the checkpoint: the target's watermarks say what of it is there.
                 positions = restored.isEmpty() ? new AppliedPositions(ownedSlots.nextSetBit(0)) : loadPositions();
             }
-            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, skips, new Io(), positions);
+            this.applier = new SlotApplier(tc, profile, System::currentTimeMillis, counters, skips, new Io(), positions, watermarks);
             this.barriers = restore(restored);
             this.metrics = new SinkMetrics(ctx.metricGroup(), redis.metrics(), counters, barriers, applier, refusedSkipped,
                     replayDuplicates);
@@ -208,7 +208,10 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private RuntimeException endIfRefused(RuntimeException e) {
         CommandFailure f = ExceptionUtils.findThrowable(e, CommandFailedException.class).map(CommandFailedException::failure)
                 .orElse(null);
-        if (f == null || f.reason() != CommandFailure.Reason.REFUSED || PASSING_REFUSALS.contains(f.code())) {
+        if (f == null || f.reason() != CommandFailure.Reason.REFUSED || PASSING_REFUSALS.contains(f.code())
+                || (f.reply() != null && f.reply().contains("Function not found"))) {
+            // The last: a primary that lost the exactly-once library (a new node, a restart without
+            // persistence); the restarted writers load it again.
             return e;
         }
         LOG.error("writer {}: the job ends, a restart would send the same command: {}", subtask, f);
@@ -253,6 +256,26 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             long n = exactlyOnce ? dropWatermarks() : 0;
             LOG.info("writer {}: full sync (epoch {}): target kept (overwrite){}", subtask, epoch,
                     exactlyOnce ? ", " + n + " watermark keys of its slots deleted" : "");
+        }
+    }
+
+    /**
+     * Loads the exactly-once function library on every primary (Redis ≥ 7; the writers of a job load
+     * the same text, REPLACE makes that harmless). Without it (an older Redis, or an ACL without
+     * FUNCTION) units run as EVAL of the wrapping script, which costs Redis about twice as much.
+     */
+    private boolean loadFunctions() {
+        if (profile.version()[0] < 7) {
+            LOG.info("writer {}: exactly-once units run as EVAL (Redis {}.{} has no functions)", subtask, profile.version()[0],
+                    profile.version()[1]);
+            return false;
+        }
+        try {
+            redis.loadFunctions(Watermarks.library());
+            return true;
+        } catch (IOException e) {
+            LOG.warn("writer {}: exactly-once units run as EVAL, loading the function library failed: {}", subtask, e.getMessage());
+            return false;
         }
     }
 

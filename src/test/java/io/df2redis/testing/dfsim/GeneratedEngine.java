@@ -186,6 +186,29 @@ public final class GeneratedEngine implements DfSim.Engine {
                     data.apply(db, args);
                     break;
                 }
+                case "RENAME": {
+                    // Journaled verbatim when both keys are on one shard (protocol doc §7.6); the
+                    // cross-shard form (DEL + RESTORE of a DUMP) is not simulated. A missing source errs.
+                    if (shardOf(args.get(1)) != shardOf(args.get(2))) {
+                        throw new IllegalArgumentException("the simulator journals RENAME only within one shard");
+                    }
+                    if (data.get(db, Bytes.of(args.get(1))) != null) {
+                        journal(db, 0, args, List.of(Bytes.of(args.get(1)), Bytes.of(args.get(2))));
+                        data.apply(db, args);
+                    }
+                    break;
+                }
+                case "SPOP": {
+                    // Journaled as SREM of the popped member, or DEL when the set empties (§7.6).
+                    SimValue v = data.get(db, Bytes.of(args.get(1)));
+                    if (v != null && v.kind() == SimValue.Kind.SET && !v.set.isEmpty()) {
+                        List<byte[]> j = v.set.size() == 1 ? List.of(bytes("DEL"), args.get(1))
+                                : List.of(bytes("SREM"), args.get(1), v.set.first().toByteArray());
+                        journal(db, 0, j, List.of(Bytes.of(args.get(1))));
+                        data.apply(db, j);
+                    }
+                    break;
+                }
                 case "LPOP", "RPOP": {
                     // Journaled only when it popped something (as DEL only of existing keys).
                     SimValue v = data.get(db, Bytes.of(args.get(1)));

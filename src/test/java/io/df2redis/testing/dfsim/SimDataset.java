@@ -163,6 +163,14 @@ public final class SimDataset {
                 v.zset.put(m, v.zset.getOrDefault(m, 0.0) + parseScore(text(args.get(2))));
                 break;
             }
+            case "RENAME": {
+                SimValue v = get(db, Bytes.of(args.get(1)));
+                if (v != null) {
+                    remove(db, Bytes.of(args.get(1)));
+                    put(db, Bytes.of(args.get(2)), v);
+                }
+                break;
+            }
             case "LPOP", "RPOP": {
                 SimValue v = get(db, Bytes.of(args.get(1)));
                 if (v != null && !v.list.isEmpty()) {

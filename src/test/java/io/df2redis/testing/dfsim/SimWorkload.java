@@ -67,11 +67,28 @@ public final class SimWorkload {
 
     /**
      * A write whose second application shows (INCR, INCRBY, APPEND, HINCRBY, LPUSH, RPUSH + LPOP,
-     * ZINCRBY), mixed with deletes and TTL changes: for exactly-once tests.
+     * ZINCRBY, RENAME within a shard — mostly across Redis slots —, SPOP as the master journals it),
+     * mixed with deletes and TTL changes: for exactly-once tests.
      */
     public static void nonIdempotentWrite(GeneratedEngine g, Random r, int i) {
         int k = r.nextInt(24);
-        switch (r.nextInt(11)) {
+        switch (r.nextInt(14)) {
+            case 11 -> {
+                // RENAME within one Dragonfly shard, mostly into another Redis slot (a cross-slot move).
+                String src = "ren:" + k;
+                for (int t = 0; t < 64; t++) {
+                    String dst = "ren:" + r.nextInt(48);
+                    if (!dst.equals(src) && g.shardOf(src.getBytes(StandardCharsets.UTF_8)) == g.shardOf(dst.getBytes(StandardCharsets.UTF_8))) {
+                        g.write(0, "RENAME", src, dst);
+                        return;
+                    }
+                }
+            }
+            case 12 -> g.write(0, "APPEND", "ren:" + r.nextInt(48), "+" + i);
+            case 13 -> {
+                g.write(0, "SADD", "pool:" + (k % 4), "m" + (i % 9), "n" + (i % 5));
+                g.write(0, "SPOP", "pool:" + (k % 4));
+            }
             case 0 -> g.write(0, "INCR", "counter:" + k);
             case 1 -> g.write(0, "INCRBY", "counter:" + k, Integer.toString(r.nextInt(1000) - 500));
             case 2 -> g.write(0, "APPEND", "log:" + k, "+" + i);
