@@ -144,7 +144,7 @@ run_snapshot() {
   # shellcheck disable=SC2086
   start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS "$@" -jar "$LOCAL_JAR" \
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
-    --mode snapshot --source.flows "$FLOWS" --full-sync.target-policy flush $JOB_ARGS
+    --mode snapshot --source.flows "$FLOWS" --full-sync.target-policy flush --state.dir "$dir/state" $JOB_ARGS
   jpid=$BG_PID
   sample_cpu "$jpid" "$dir/job.cpu"
   [[ -n "${LIVE_HEAP_EVERY:-}" ]] && sample_live_heap "$jpid" "$dir/live-heap.txt" "$LIVE_HEAP_EVERY"
@@ -212,7 +212,7 @@ if [[ $DO_LAG -eq 1 ]]; then
   # shellcheck disable=SC2086
   start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime -jar "$LOCAL_JAR" \
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
-    --source.flows "$FLOWS" --full-sync.target-policy flush $JOB_ARGS
+    --source.flows "$FLOWS" --full-sync.target-policy flush --state.dir "$dir/state" $JOB_ARGS
   jpid=$BG_PID
   total=$(awk -v p="$LAG_PHASES" 'BEGIN { n = split(p, a, ","); s = 0; for (i = 1; i <= n; i++) { split(a[i], b, ":"); s += b[2] } print int(s) }')
   wait_stat "$stats" done $((total + 600)) || { kill -0 "$jpid" 2>/dev/null || die "the job exited: $(tail -20 "$dir/job.log")"; die "stable writes did not finish: $(cat "$stats")"; }

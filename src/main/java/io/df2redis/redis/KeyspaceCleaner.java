@@ -260,6 +260,23 @@ final class KeyspaceCleaner {
         }
     }
 
+    /** As {@link #onEveryPrimary}, passing over replies that start with {@code ignored}; returns on how many it succeeded. */
+    int onEveryPrimaryIgnoring(String ignored, String... command) throws IOException {
+        router.refresh();
+        int ok = 0;
+        for (NodeAddress p : router.primaries()) {
+            try (RedisConnection c = RedisConnection.open(p, target)) {
+                c.callOk(command);
+                ok++;
+            } catch (RedisReplyException e) {
+                if (e.reply() == null || !e.reply().startsWith(ignored)) {
+                    throw new IOException(command[0] + " " + command[1] + " failed on " + p + ": " + e.reply(), e);
+                }
+            }
+        }
+        return ok;
+    }
+
     void onEveryPrimary(String... command) throws IOException {
         router.refresh();
         Map<NodeAddress, String> failed = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));

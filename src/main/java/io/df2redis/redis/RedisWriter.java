@@ -395,6 +395,11 @@ public final class RedisWriter implements AutoCloseable {
         cleaner.onEveryPrimary("FUNCTION", "LOAD", "REPLACE", library);
     }
 
+    /** {@code FUNCTION DELETE library} on every primary that has it; returns on how many it was deleted. */
+    public int deleteFunctions(String library) throws IOException {
+        return cleaner.onEveryPrimaryIgnoring("ERR Library not found", "FUNCTION", "DELETE", library);
+    }
+
     /** Flushes, then {@code FLUSHALL} on every primary. Do not submit meanwhile. */
     public void flushAll() throws IOException, InterruptedException {
         flush();

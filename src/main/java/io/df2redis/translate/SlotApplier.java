@@ -261,7 +261,13 @@ public final class SlotApplier {
         io.flush(f);
         if (at != null && positions != null) {
             positions.globalDone(at);
-            io.submit(watermarks.globalDone(positions.homeSlot(), at));
+            // Acknowledged before any later record is sent: on a cluster those may go to other nodes,
+            // and one applied without this mark would make a restore skip the flush but replay what
+            // preceded it into the cleared slots.
+            RespReply r = io.call(List.of(watermarks.globalDone(positions.homeSlot(), at))).get(0);
+            if (r instanceof RespReply.Error e) {
+                throw new TranslationException("recording that " + f + " was applied failed: " + e.message());
+            }
         }
     }
 

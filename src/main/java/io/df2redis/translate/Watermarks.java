@@ -68,6 +68,8 @@ public final class Watermarks {
      * the same text (no SHA1 of the body per call, no body on the wire).
      */
     public static final String FUNCTION = "df2redis_apply_1";
+    /** The library's name ({@code FUNCTION DELETE} it to remove it). */
+    public static final String LIBRARY = "df2redis_1";
 
     /** The translation's scripts the library embeds, by name. */
     private static final Map<String, String> INNER = Map.of(
@@ -85,7 +87,7 @@ public final class Watermarks {
 
     /** {@code FUNCTION LOAD REPLACE} this: the library of {@link #FUNCTION}. */
     public static String library() {
-        StringBuilder sb = new StringBuilder("#!lua name=df2redis_1\nlocal S = {}\n");
+        StringBuilder sb = new StringBuilder("#!lua name=" + LIBRARY + "\nlocal S = {}\n");
         for (String name : new java.util.TreeSet<>(INNER.keySet())) {
             sb.append("S['").append(name).append("'] = function(KEYS, ARGV)\n").append(INNER.get(name)).append("\nend\n");
         }

@@ -59,10 +59,12 @@ public final class Df2RedisJob {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        LocalStateDir state = null;
         int flows;
         try {
             if (env instanceof LocalStreamEnvironment) {
-                env = embedded(settings);
+                state = new LocalStateDir(java.nio.file.Path.of(settings.get(Df2RedisOptions.STATE_DIR)));
+                env = embedded(settings, state);
             }
             flows = settings.isSet(Df2RedisOptions.SOURCE_FLOWS) ? settings.get(Df2RedisOptions.SOURCE_FLOWS) : probeFlows(settings);
             settings = prepareTarget(settings, env.getConfiguration());
@@ -78,6 +80,11 @@ public final class Df2RedisJob {
         }
         build(env, settings, flows);
         env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+        if (state != null) {
+            // The job ended by itself (a snapshot that reached its cut): nothing is left to resume.
+            state.delete();
+            LOG.info("job finished; state dir {} removed", state.dir());
+        }
     }
 
     /**
@@ -90,7 +97,10 @@ public final class Df2RedisJob {
         try (io.df2redis.redis.RedisWriter w = io.df2redis.redis.RedisWriter.open(WriterSettings.target(settings),
                 WriterSettings.writerConfig(settings, null))) {
             long n = w.deleteWithPrefix(prefix);
-            return "deleted " + n + " keys named " + prefix + "* from " + WriterSettings.describe(settings);
+            int libraries = w.capabilities().atLeast(7, 0) ? w.deleteFunctions(io.df2redis.translate.Watermarks.LIBRARY) : 0;
+            return "deleted " + n + " keys named " + prefix + "* from " + WriterSettings.describe(settings)
+                    + (libraries > 0 ? " and the function library " + io.df2redis.translate.Watermarks.LIBRARY + " from "
+                            + libraries + " primaries" : "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.IOException("interrupted", e);
@@ -101,8 +111,7 @@ public final class Df2RedisJob {
      * {@code java -jar df2redis-local.jar}: the embedded MiniCluster keeps its checkpoints in
      * {@code --state.dir} and resumes from the newest one when the same command runs again.
      */
-    static StreamExecutionEnvironment embedded(JobSettings settings) throws java.io.IOException {
-        LocalStateDir state = new LocalStateDir(java.nio.file.Path.of(settings.get(Df2RedisOptions.STATE_DIR)));
+    static StreamExecutionEnvironment embedded(JobSettings settings, LocalStateDir state) throws java.io.IOException {
         state.claim(settings);
         Optional<java.nio.file.Path> resume = state.newestCheckpoint();
         if (resume.isPresent()) {

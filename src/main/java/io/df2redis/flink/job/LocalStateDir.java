@@ -89,6 +89,18 @@ public final class LocalStateDir {
         return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
     }
 
+    /** Removes the directory: the job it belonged to ended by itself. */
+    public void delete() throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** The newest completed checkpoint ({@code chk-N} with its {@code _metadata}), if any. */
     public Optional<Path> newestCheckpoint() throws IOException {
         if (!Files.isDirectory(checkpoints())) {

@@ -25,8 +25,10 @@ class CleanupModeTest {
             j.select(3);
             j.hset("__df2redis:wm:{c}", "1", "3");
             j.set("__df2redisX", "not the prefix");
+            j.functionLoadReplace(io.df2redis.translate.Watermarks.library());
             String line = Df2RedisJob.cleanup(JobSettings.fromArgs("--mode", "cleanup", "--target.url", r.url()));
-            assertThat(line).startsWith("deleted 3 keys named __df2redis:*");
+            assertThat(line).startsWith("deleted 3 keys named __df2redis:*").endsWith("and the function library df2redis_1 from 1 primaries");
+            assertThat(j.functionList()).as("the exactly-once library is gone").isEmpty();
             assertThat(j.dbSize()).isEqualTo(1);
             assertThat(j.get("__df2redisX")).isEqualTo("not the prefix");
             j.select(0);
