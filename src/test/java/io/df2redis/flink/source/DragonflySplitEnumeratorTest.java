@@ -264,6 +264,43 @@ class DragonflySplitEnumeratorTest {
         assertThat(last(1, SessionEvents.ResumeAfterGlobal.class).txid()).isEqualTo(9);
     }
 
+    /**
+     * A regional failover restarts the readers one by one: the epoch closes when reader 0 comes
+     * back, before reader 1 has registered again. The next epoch must wait for reader 1's restored
+     * position, not plan from flow 1's stale one (NEW from the first epoch → a needless full sync;
+     * found in CI).
+     */
+    @Test
+    void theNextEpochWaitsForEveryFlowsPositionAfterARegionalFailover() throws Throwable {
+        start(2);
+        GeneratedEngine g = sim.generated();
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable();
+        SessionEvents.OpenFlows first = last(0, SessionEvents.OpenFlows.class);
+        open(first, 0);
+        open(first, 1);
+        g.write(0, "SET", "a", "1");
+        long[] next = g.replicaOffsets();
+        ctx.unregisterReader(1); // failed, not back yet
+        ctx.unregisterReader(0);
+        ctx.registerReader(new ReaderInfo(0, "localhost"));
+        enumerator.addReader(0); // reader 0 is back first: the epoch closes
+        connections.forEach(FlowConnection::close);
+        runQueued();
+        enumerator.handleSourceEvent(0, new SessionEvents.FlowsReported(first.epoch(),
+                List.of(new SessionEvents.FlowPosition(0, FlowSplit.Phase.STABLE, next[0], first.masterId(), -1))));
+        runQueued();
+        assertThat(last(0, SessionEvents.OpenFlows.class)).as("no epoch before flow 1's position is known").isEqualTo(first);
+        ctx.registerReader(new ReaderInfo(1, "localhost"));
+        enumerator.addReader(1);
+        enumerator.handleSourceEvent(1, new SessionEvents.FlowsReported(first.epoch(),
+                List.of(new SessionEvents.FlowPosition(1, FlowSplit.Phase.STABLE, next[1], first.masterId(), -1))));
+        runQueued();
+        SessionEvents.OpenFlows second = last(0, SessionEvents.OpenFlows.class);
+        assertThat(second.epoch()).isGreaterThan(first.epoch());
+        assertThat(second.resumeLsn()).as("both flows resume").containsOnlyKeys(0, 1);
+    }
+
     @Test
     void withTheOverwritePolicyAFullSyncResetsTheWritersButKeepsTheTarget() throws Throwable {
         start(2, "--full-sync.target-policy", "overwrite");

@@ -48,6 +48,13 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private boolean fullSyncStarted;
     /** Latest position of every flow, as its reader reported it. */
     private final Map<Integer, FlowPosition> positions = new HashMap<>();
+    /**
+     * Flows whose position was reported since the last epoch closed: the next epoch waits for all
+     * of them. A reader restarted by a regional failover may register only after the epoch closed
+     * (it is not among the readers the close waits for), and its flow's older position (NEW, in a
+     * first epoch) must not plan a full sync meanwhile.
+     */
+    private final Set<Integer> reportedSinceClose = new HashSet<>();
     /** Per reader: reports older than this epoch predate the last CloseEpoch and are ignored. */
     private final Map<Integer, Integer> minReportEpoch = new HashMap<>();
     /** Readers whose positions the next epoch still waits for (after a close, or a (re)start). */
@@ -256,6 +263,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
         for (FlowPosition p : r.flows()) {
             positions.put(p.flow(), p);
+            reportedSinceClose.add(p.flow());
         }
         awaitingReport.remove(subtaskId);
         maybeStartEpoch();
@@ -266,7 +274,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             return;
         }
         for (int f = 0; f < numFlows; f++) {
-            if (!positions.containsKey(f)) {
+            if (!reportedSinceClose.contains(f)) {
                 return;
             }
         }
@@ -284,9 +292,13 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         for (int f = 0; f < numFlows; f++) {
             FlowPosition p = positions.get(f);
             if (p.phase() != FlowSplit.Phase.STABLE || p.nextLsn() <= 0 || p.masterId() == null) {
+                if (p.phase() != FlowSplit.Phase.NEW) {
+                    LOG.info("epoch {}: a full sync: flow {} has no stable position to resume from ({})", epoch, f, p.phase());
+                }
                 return null;
             }
             if (master != null && !master.equals(p.masterId())) {
+                LOG.info("epoch {}: a full sync: the flows' positions belong to different masters", epoch);
                 return null;
             }
             master = p.masterId();
@@ -468,6 +480,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         metrics.sessionFailed();
         LOG.warn("epoch {} ends: {}; next epoch: {}", e.id, reason, forceFullSync ? "full sync" : "resume if the master allows");
         current = null;
+        reportedSinceClose.clear();
         // Every reader reports its positions again once it has closed the epoch's flows; reports
         // sent before it did are ignored (they may lag behind what it emitted since).
         for (int reader : ctx.registeredReaders().keySet()) {
