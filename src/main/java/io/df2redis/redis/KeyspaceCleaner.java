@@ -37,6 +37,11 @@ final class KeyspaceCleaner {
      * has only db 0); returns how many.
      */
     long clearSlots(java.util.Set<Integer> dbs, BitSet slots) throws IOException {
+        return clearSlots(dbs, slots, null);
+    }
+
+    /** As {@link #clearSlots(java.util.Set, BitSet)}, keeping the keys that start with {@code keep} (null: none kept). */
+    long clearSlots(java.util.Set<Integer> dbs, BitSet slots, byte[] keep) throws IOException {
         if (slots.isEmpty() || (dbs != null && dbs.isEmpty())) {
             return 0;
         }
@@ -44,9 +49,21 @@ final class KeyspaceCleaner {
             if (dbs != null && !dbs.equals(java.util.Set.of(0))) {
                 throw new IllegalArgumentException("a cluster has only db 0, cannot clear dbs " + dbs);
             }
-            return clearClusterSlots(slots);
+            return clearClusterSlots(slots, keep);
         }
-        return clearStandaloneSlots(dbs, slots);
+        return clearStandaloneSlots(dbs, slots, keep);
+    }
+
+    private static boolean kept(byte[] key, byte[] keep) {
+        if (keep == null || key.length < keep.length) {
+            return false;
+        }
+        for (int i = 0; i < keep.length; i++) {
+            if (key[i] != keep[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Keys per primary and database ({@code host:port/db} → count), from {@code INFO keyspace}. */
@@ -75,7 +92,7 @@ final class KeyspaceCleaner {
         return router.primaries();
     }
 
-    private long clearStandaloneSlots(java.util.Set<Integer> dbs, BitSet slots) throws IOException {
+    private long clearStandaloneSlots(java.util.Set<Integer> dbs, BitSet slots, byte[] keep) throws IOException {
         long deleted = 0;
         try (RedisConnection c = RedisConnection.open(target.seed(), target)) {
             for (int db : databasesWithKeys(c)) {
@@ -90,7 +107,7 @@ final class KeyspaceCleaner {
                     List<byte[]> doomed = new ArrayList<>();
                     for (RespReply k : page.get(1).asArray()) {
                         byte[] key = ((RespReply.Bulk) k).bytes();
-                        if (slots.get(Slots.slot(key))) {
+                        if (slots.get(Slots.slot(key)) && !kept(key, keep)) {
                             doomed.add(key);
                         }
                     }
@@ -115,7 +132,7 @@ final class KeyspaceCleaner {
      * Pass after pass (topology re-read each time) until every owner counts 0 keys in every slot:
      * a slot that moves meanwhile is cleared on its new owner in the next pass.
      */
-    private long clearClusterSlots(BitSet slots) throws IOException {
+    private long clearClusterSlots(BitSet slots, byte[] keep) throws IOException {
         long deleted = 0;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             router.refresh();
@@ -131,16 +148,23 @@ final class KeyspaceCleaner {
             for (Map.Entry<NodeAddress, List<Integer>> e : byOwner.entrySet()) {
                 try (RedisConnection c = RedisConnection.open(e.getKey(), target)) {
                     for (int s : nonEmpty(c, e.getValue())) {
-                        foundAny = true;
+                        int keptInSlot = 0;
                         while (true) {
-                            List<RespReply> keys = c.callOk("CLUSTER", "GETKEYSINSLOT", Integer.toString(s), Integer.toString(PAGE)).asArray();
-                            if (keys.isEmpty()) {
-                                break;
-                            }
+                            // Kept keys stay in the slot: ask for that many more each round.
+                            List<RespReply> keys = c.callOk("CLUSTER", "GETKEYSINSLOT", Integer.toString(s),
+                                    Integer.toString(PAGE + keptInSlot)).asArray();
                             List<byte[]> doomed = new ArrayList<>(keys.size());
                             for (RespReply k : keys) {
-                                doomed.add(((RespReply.Bulk) k).bytes());
+                                byte[] key = ((RespReply.Bulk) k).bytes();
+                                if (!kept(key, keep)) {
+                                    doomed.add(key);
+                                }
                             }
+                            keptInSlot = keys.size() - doomed.size();
+                            if (doomed.isEmpty()) {
+                                break;
+                            }
+                            foundAny = true;
                             long n = unlink(c, doomed);
                             if (n < 0) {
                                 break; // the slot moved meanwhile: the next pass finds its new owner

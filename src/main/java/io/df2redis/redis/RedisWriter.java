@@ -356,8 +356,16 @@ public final class RedisWriter implements AutoCloseable {
      * As {@link #clearSlots(BitSet)}, in the databases {@code dbs} only (a cluster has only db 0).
      */
     public long clearSlots(java.util.Set<Integer> dbs, BitSet slotsToClear) throws IOException, InterruptedException {
+        return clearSlots(dbs, slotsToClear, null);
+    }
+
+    /**
+     * As {@link #clearSlots(java.util.Set, BitSet)} ({@code dbs} null: every database), keeping the
+     * keys whose name starts with {@code keep}.
+     */
+    public long clearSlots(java.util.Set<Integer> dbs, BitSet slotsToClear, byte[] keep) throws IOException, InterruptedException {
         flush();
-        long n = cleaner.clearSlots(dbs, slotsToClear);
+        long n = cleaner.clearSlots(dbs, slotsToClear, keep);
         LOG.info("cleared {} keys from {} slots of dbs {}", n, slotsToClear.cardinality(), dbs);
         return n;
     }

@@ -51,6 +51,16 @@ import java.util.Locale;
  */
 public record CrossSlotMove(String opId, int sourceDb, List<byte[]> args) {
 
+    /**
+     * The start of every staging and marker key name, under the job's internal prefix. A writer
+     * clearing its slots for a global command keeps these: the source half of a move that came
+     * after the command may already have staged its value in this writer's slot (the other writer
+     * passed the command first), and clearing it would leave the destination half waiting for ever.
+     */
+    public static String keyPrefix(String internalKeyPrefix) {
+        return StagingKeys.prefix(internalKeyPrefix);
+    }
+
     public enum Kind {
         RENAME, RENAMENX, COPY
     }

@@ -334,6 +334,15 @@ public final class SlotApplier {
         releaseBarrier();
     }
 
+    /** The parked slots and the move each waits for (for the writer's closing line). */
+    public String describeParked() {
+        StringBuilder sb = new StringBuilder();
+        for (var e : parked.entrySet()) {
+            sb.append(e.getKey()).append('=').append(describe(((Item.Wait) e.getValue().peekFirst()).move())).append("; ");
+        }
+        return sb.toString();
+    }
+
     private void releaseBarrier() {
         while (barrier != null && parked.isEmpty()) {
             runFlush(barrier, barrierAt);

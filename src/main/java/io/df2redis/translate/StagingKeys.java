@@ -30,6 +30,11 @@ final class StagingKeys {
         return TAGS[slot];
     }
 
+    /** What every staging and marker key starts with. */
+    static String prefix(String internalKeyPrefix) {
+        return internalKeyPrefix + "{";
+    }
+
     /** {@code <prefix>{<tag of slot>}:mv:<opId>} */
     static byte[] staging(String prefix, int slot, String opId) {
         return (prefix + "{" + TAGS[slot] + "}:mv:" + opId).getBytes(StandardCharsets.UTF_8);

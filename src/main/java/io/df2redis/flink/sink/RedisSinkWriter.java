@@ -70,6 +70,8 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private final AtomicLong replayDuplicates = new AtomicLong();
     private final boolean exactlyOnce;
     private final Watermarks watermarks;
+    /** Staging and marker keys of cross-slot moves, kept when a global command clears this writer's slots. */
+    private final byte[] movesKeyPrefix;
     private volatile boolean closed;
 
     RedisSinkWriter(WriterInitContext ctx, RedisSink.Config config, Collection<RedisSinkState> restored) throws IOException {
@@ -98,6 +100,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             }
             this.exactlyOnce = config.settings().get(Df2RedisOptions.SINK_DELIVERY_GUARANTEE) == Df2RedisOptions.DeliveryGuarantee.EXACTLY_ONCE;
             this.watermarks = new Watermarks(tc.internalKeyPrefix(), exactlyOnce && loadFunctions());
+            this.movesKeyPrefix = io.df2redis.translate.CrossSlotMove.keyPrefix(tc.internalKeyPrefix()).getBytes(StandardCharsets.UTF_8);
             AppliedPositions positions = null;
             if (exactlyOnce) {
                 // A restore replays what followed the checkpoint: the target's watermarks say what of it is there.
@@ -413,8 +416,11 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     @Override
     public void close() {
         closed = true;
-        LOG.info("writer {} closing: {} commands submitted, {} acknowledged, {} older-epoch records dropped, translation {}",
-                subtask, redis.metrics().submitted(), redis.metrics().acknowledged(), metrics.droppedCount(), counters);
+        LOG.info("writer {} closing: {} commands submitted, {} acknowledged, {} older-epoch records dropped, {} held behind a"
+                        + " global command{}, {} slots parked{}, translation {}", subtask, redis.metrics().submitted(),
+                redis.metrics().acknowledged(), metrics.droppedCount(), barriers.heldCount(),
+                barriers.globalPending() ? " (pending: " + barriers.describePending() + ")" : "", applier.parkedSlots(),
+                applier.idle() ? "" : " (" + applier.describeParked() + ")", counters);
         redis.close();
     }
 
@@ -469,7 +475,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                     slots.and(ranges);
                 }
                 Set<Integer> dbs = flush.all() ? null : new HashSet<>(flush.dbs());
-                long n = dbs == null ? redis.clearSlots(slots) : redis.clearSlots(dbs, slots);
+                long n = redis.clearSlots(dbs, slots, movesKeyPrefix);
                 keepTargetMarker();
                 LOG.info("writer {}: {}: cleared {} keys of its slots", subtask, flush, n);
             } catch (InterruptedException e) {

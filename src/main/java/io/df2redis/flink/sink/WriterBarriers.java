@@ -160,6 +160,15 @@ public final class WriterBarriers {
         return state;
     }
 
+    /** The pending global command: its txid, the flows whose copy arrived (with their epoch), the flows missing. */
+    public String describePending() {
+        StringBuilder sb = new StringBuilder("txid " + pendingTxid + ", copies from");
+        for (ReplicationRecord r : pendingCopies) {
+            sb.append(" flow ").append(r.flow()).append(" (epoch ").append(r.epoch()).append(')');
+        }
+        return sb.append(", waiting for flows ").append(missingFlows()).toString();
+    }
+
     public int heldCount() {
         return held.size();
     }

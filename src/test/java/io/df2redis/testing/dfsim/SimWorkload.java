@@ -67,12 +67,24 @@ public final class SimWorkload {
 
     /**
      * A write whose second application shows (INCR, INCRBY, APPEND, HINCRBY, LPUSH, RPUSH + LPOP,
-     * ZINCRBY, RENAME within a shard — mostly across Redis slots —, SPOP as the master journals it),
-     * mixed with deletes and TTL changes: for exactly-once tests.
+     * ZINCRBY, SPOP as the master journals it), mixed with deletes and TTL changes: for exactly-once
+     * tests.
      */
     public static void nonIdempotentWrite(GeneratedEngine g, Random r, int i) {
+        nonIdempotentWrite(g, r, i, false);
+    }
+
+    /**
+     * As {@link #nonIdempotentWrite(GeneratedEngine, Random, int)}; {@code renames} adds RENAME within
+     * a shard (mostly across Redis slots: cross-slot moves on the target).
+     */
+    public static void nonIdempotentWrite(GeneratedEngine g, Random r, int i, boolean renames) {
         int k = r.nextInt(24);
-        switch (r.nextInt(14)) {
+        int kind = r.nextInt(renames ? 14 : 11);
+        if (!renames && kind >= 9) {
+            kind = r.nextBoolean() ? 13 : kind; // SPOP stays in the mix
+        }
+        switch (kind) {
             case 11 -> {
                 // RENAME within one Dragonfly shard, mostly into another Redis slot (a cross-slot move).
                 String src = "ren:" + k;
