@@ -572,18 +572,74 @@ public final class SlotApplier {
             throw new IllegalStateException("restore into an applier that already holds records");
         }
         ApplierState.Decoded d = ApplierState.decode(state, clock.getAsLong());
-        parked.putAll(d.parked());
         barrier = d.barrier();
-        afterBarrier.addAll(d.afterBarrier());
-        heldBytes = 0;
-        for (ArrayDeque<Item> q : parked.values()) {
-            for (Item it : q) {
-                heldBytes += it.weight();
+        for (Item it : d.afterBarrier()) {
+            if (!appliedBeforeRestore(it)) {
+                afterBarrier.add(it);
             }
         }
+        heldBytes = 0;
         for (Iterator<Item> it = afterBarrier.iterator(); it.hasNext();) {
             heldBytes += it.next().weight();
         }
+        List<Item> unparked = new ArrayList<>();
+        for (Map.Entry<Integer, ArrayDeque<Item>> e : d.parked().entrySet()) {
+            ArrayDeque<Item> q = new ArrayDeque<>();
+            for (Item it : e.getValue()) {
+                if (!appliedBeforeRestore(it)) {
+                    q.add(it);
+                }
+            }
+            if (!q.isEmpty() && q.peekFirst() instanceof Item.Wait) {
+                parked.put(e.getKey(), q);
+                for (Item it : q) {
+                    heldBytes += it.weight();
+                }
+            } else {
+                unparked.addAll(q); // its wait was applied before the restore: the slot goes on
+            }
+        }
+        for (Item it : unparked) {
+            // Held before any pending barrier: run in slot order, ahead of what waits behind it.
+            ArrayDeque<Item> q = parked.get(it.slot());
+            if (q != null) {
+                hold(q, it);
+            } else {
+                run(it);
+            }
+        }
+    }
+
+    /**
+     * Exactly-once: a move half held in the restored state whose slot's watermark shows it was
+     * applied after that checkpoint. Its staging step is not idempotent (it reads the source's value
+     * now), so it must not run again; the other held items are wrapped commands that the target
+     * skips by itself.
+     */
+    private boolean appliedBeforeRestore(Item it) {
+        CrossSlotMove m;
+        boolean sourceHalf;
+        if (it instanceof Item.Move mv) {
+            m = mv.move();
+            sourceHalf = mv.sourceHalf();
+        } else if (it instanceof Item.Wait w) {
+            m = w.move();
+            sourceHalf = false;
+        } else {
+            return false;
+        }
+        long[] at = position(m);
+        if (at == null) {
+            return false;
+        }
+        int db = sourceHalf ? config.dbMapping().target(m.sourceDb(), target.cluster(), m.source())
+                : config.dbMapping().target(m.destinationSourceDb(), target.cluster(), m.destination());
+        boolean applied = db != DbMapping.IGNORED
+                && positions.applied(db, sourceHalf ? m.sourceSlot() : m.destinationSlot(), (int) at[0], at[1]);
+        if (applied) {
+            counters.inc(Outcome.REPLAY_SKIPPED);
+        }
+        return applied;
     }
 
     /** Something held for a slot (or behind a barrier). */

@@ -229,6 +229,30 @@ class ExactlyOnceApplyRedisTest {
         assertThat(j.get("b")).isEqualTo("1");
     }
 
+    /**
+     * A destination half parked in the checkpointed state, whose move finished after that
+     * checkpoint (its slot's watermark says so): restored, the slot is not parked again (its marker
+     * may be long gone) and what waited behind it runs, once.
+     */
+    @Test
+    void aParkedMoveFinishedAfterTheCheckpointIsNotWaitedForAgain() {
+        JedisTargetIo io = io();
+        SlotApplier before = restoredApplier(io);
+        before.journal(unit("dst", "RENAME", "src", "dst"), 0, 10, SlotApplier.opId(1, 0, 10));
+        before.journal(unit("dst", "APPEND", "dst", "+11"), 0, 11, SlotApplier.opId(1, 0, 11));
+        assertThat(before.parkedSlots()).isEqualTo(1);
+        byte[] state = before.snapshotState(1);
+        // After the checkpoint the move finished (the FINISH raised dst's watermark to 10); then the job failed.
+        j.set("dst", "moved");
+        j.hset(watermarks.key(Slots.slot(b("dst"))), b("0"), b("10"));
+        SlotApplier after = restoredApplier(io);
+        after.restoreState(state);
+        io.drain();
+        assertThat(after.parkedSlots()).as("not parked again for a move already done").isZero();
+        assertThat(j.get("dst")).isEqualTo("moved+11");
+        assertThat(counters.get(Outcome.REPLAY_SKIPPED)).isEqualTo(1);
+    }
+
     @Test
     void aFlushAllReplayedAfterARestoreClearsOnlyWhenItWasNotApplied() {
         JedisTargetIo io = io();
