@@ -206,9 +206,29 @@ class RecordingsJobTest {
     }
 
     private void flushTarget() throws Exception {
+        awaitNoJobClients(redis);
         redis.call("FLUSHALL");
         for (RedisServerProcess p : cluster.primaries()) {
+            awaitNoJobClients(p);
             p.call("FLUSHALL");
+        }
+    }
+
+    /**
+     * The last test's job is cancelled, but a writer's connection may still have commands in the
+     * server's input buffer (they run before the server sees the connection close): flushing before
+     * they ran let another recording's keys into this one's target (seen in CI). Waits until only
+     * this check and replication links are connected.
+     */
+    private static void awaitNoJobClients(RedisServerProcess server) throws Exception {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < end) {
+            long others = server.call("CLIENT", "LIST").asText().lines()
+                    .filter(l -> !l.contains("cmd=client|list") && !l.contains("flags=S") && !l.contains("flags=M")).count();
+            if (others == 0) {
+                return;
+            }
+            Thread.sleep(20);
         }
     }
 
