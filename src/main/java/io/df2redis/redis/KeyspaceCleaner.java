@@ -118,6 +118,17 @@ final class KeyspaceCleaner {
         return deleted;
     }
 
+    /** Databases holding keys on any primary (only db 0 on a cluster), from {@code INFO keyspace}. */
+    java.util.SortedSet<Integer> databasesWithKeys() throws IOException {
+        java.util.SortedSet<Integer> dbs = new java.util.TreeSet<>();
+        for (NodeAddress n : router.cluster() ? refreshedPrimaries() : List.of(target.seed())) {
+            try (RedisConnection c = RedisConnection.open(n, target)) {
+                dbs.addAll(databasesWithKeys(c));
+            }
+        }
+        return dbs;
+    }
+
     private static List<Integer> databasesWithKeys(RedisConnection c) throws IOException {
         List<Integer> dbs = new ArrayList<>();
         for (String field : c.info("keyspace").keySet()) {

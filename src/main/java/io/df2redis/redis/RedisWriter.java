@@ -370,6 +370,11 @@ public final class RedisWriter implements AutoCloseable {
         return n;
     }
 
+    /** Databases holding keys on any primary (only db 0 on a cluster). */
+    public java.util.SortedSet<Integer> databasesWithKeys() throws IOException {
+        return cleaner.databasesWithKeys();
+    }
+
     /** Keys per primary and database ({@code host:port/db} → count); empty for an empty target. */
     public java.util.Map<String, Long> keyCounts() throws IOException {
         return cleaner.keyCounts();

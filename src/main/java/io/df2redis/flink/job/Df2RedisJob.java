@@ -5,7 +5,9 @@ import io.df2redis.dragonfly.session.MasterConnection;
 import io.df2redis.flink.record.ReplicationRecord;
 import io.df2redis.flink.sink.RedisSink;
 import io.df2redis.flink.source.DragonflySource;
+import io.df2redis.redis.RedisWriter;
 import io.df2redis.resp.RespReply;
+import io.df2redis.translate.Watermarks;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -94,12 +96,12 @@ public final class Df2RedisJob {
      */
     public static String cleanup(JobSettings settings) throws java.io.IOException {
         String prefix = TranslateSettings.translateConfig(settings).internalKeyPrefix();
-        try (io.df2redis.redis.RedisWriter w = io.df2redis.redis.RedisWriter.open(WriterSettings.target(settings),
+        try (RedisWriter w = RedisWriter.open(WriterSettings.target(settings),
                 WriterSettings.writerConfig(settings, null))) {
             long n = w.deleteWithPrefix(prefix);
-            int libraries = w.capabilities().atLeast(7, 0) ? w.deleteFunctions(io.df2redis.translate.Watermarks.LIBRARY) : 0;
+            int libraries = w.capabilities().atLeast(7, 0) ? w.deleteFunctions(Watermarks.LIBRARY) : 0;
             return "deleted " + n + " keys named " + prefix + "* from " + WriterSettings.describe(settings)
-                    + (libraries > 0 ? " and the function library " + io.df2redis.translate.Watermarks.LIBRARY + " from "
+                    + (libraries > 0 ? " and the function library " + Watermarks.LIBRARY + " from "
                             + libraries + " primaries" : "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

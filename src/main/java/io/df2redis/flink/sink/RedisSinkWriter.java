@@ -17,6 +17,7 @@ import io.df2redis.redis.Slots;
 import io.df2redis.redis.TargetCapabilities;
 import io.df2redis.resp.RespReply;
 import io.df2redis.translate.AppliedPositions;
+import io.df2redis.translate.CrossSlotMove;
 import io.df2redis.translate.SlotApplier;
 import io.df2redis.translate.Watermarks;
 import io.df2redis.translate.SkipReport;
@@ -100,7 +101,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             }
             this.exactlyOnce = config.settings().get(Df2RedisOptions.SINK_DELIVERY_GUARANTEE) == Df2RedisOptions.DeliveryGuarantee.EXACTLY_ONCE;
             this.watermarks = new Watermarks(tc.internalKeyPrefix(), exactlyOnce && loadFunctions());
-            this.movesKeyPrefix = io.df2redis.translate.CrossSlotMove.keyPrefix(tc.internalKeyPrefix()).getBytes(StandardCharsets.UTF_8);
+            this.movesKeyPrefix = CrossSlotMove.keyPrefix(tc.internalKeyPrefix()).getBytes(StandardCharsets.UTF_8);
             AppliedPositions positions = null;
             if (exactlyOnce) {
                 // A restore replays what followed the checkpoint: the target's watermarks say what of it is there.
@@ -282,15 +283,6 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         }
     }
 
-    /** Target dbs holding keys (a standalone target's watermarks may be in any of them). */
-    private List<Integer> databasesWithKeys() throws IOException {
-        Set<Integer> dbs = new java.util.TreeSet<>();
-        for (String nodeDb : redis.keyCounts().keySet()) {
-            dbs.add(Integer.parseInt(nodeDb.substring(nodeDb.lastIndexOf('/') + 1)));
-        }
-        return new ArrayList<>(dbs);
-    }
-
     /**
      * Reads the watermarks of this writer's slots: what a restore replays at or below them was
      * applied before the failure. One HGETALL per slot and database holding keys, before any record.
@@ -300,7 +292,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         long started = System.nanoTime();
         int found = 0;
         try {
-            for (int db : databasesWithKeys()) {
+            for (int db : redis.databasesWithKeys()) { // a standalone target's watermarks may be in any
                 List<RedisCommand> reads = new ArrayList<>();
                 List<Integer> slots = new ArrayList<>();
                 for (int slot = ownedSlots.nextSetBit(0); slot >= 0; slot = ownedSlots.nextSetBit(slot + 1)) {
@@ -337,7 +329,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     /** Deletes this writer's watermark keys in every database (a full sync that keeps the target). */
     private long dropWatermarks() throws IOException, InterruptedException {
         long n = 0;
-        for (int db : databasesWithKeys()) {
+        for (int db : redis.databasesWithKeys()) { // a standalone target's watermarks may be in any
             for (int slot = ownedSlots.nextSetBit(0); slot >= 0; slot = ownedSlots.nextSetBit(slot + 1)) {
                 byte[] key = watermarks.key(slot);
                 redis.submit(new RedisCommand(db, slot, key, new byte[][] {"DEL".getBytes(StandardCharsets.US_ASCII), key}));
