@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Deletes keys by slot and flushes databases on every primary, over plain control connections.
@@ -40,8 +41,8 @@ final class KeyspaceCleaner {
         return clearSlots(dbs, slots, null);
     }
 
-    /** As {@link #clearSlots(java.util.Set, BitSet)}, keeping the keys that start with {@code keep} (null: none kept). */
-    long clearSlots(java.util.Set<Integer> dbs, BitSet slots, byte[] keep) throws IOException {
+    /** As {@link #clearSlots(java.util.Set, BitSet)}, keeping the keys {@code keep} accepts (null: none kept). */
+    long clearSlots(java.util.Set<Integer> dbs, BitSet slots, Predicate<byte[]> keep) throws IOException {
         if (slots.isEmpty() || (dbs != null && dbs.isEmpty())) {
             return 0;
         }
@@ -54,16 +55,8 @@ final class KeyspaceCleaner {
         return clearStandaloneSlots(dbs, slots, keep);
     }
 
-    private static boolean kept(byte[] key, byte[] keep) {
-        if (keep == null || key.length < keep.length) {
-            return false;
-        }
-        for (int i = 0; i < keep.length; i++) {
-            if (key[i] != keep[i]) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean kept(byte[] key, Predicate<byte[]> keep) {
+        return keep != null && keep.test(key);
     }
 
     /** Keys per primary and database ({@code host:port/db} → count), from {@code INFO keyspace}. */
@@ -92,7 +85,7 @@ final class KeyspaceCleaner {
         return router.primaries();
     }
 
-    private long clearStandaloneSlots(java.util.Set<Integer> dbs, BitSet slots, byte[] keep) throws IOException {
+    private long clearStandaloneSlots(java.util.Set<Integer> dbs, BitSet slots, Predicate<byte[]> keep) throws IOException {
         long deleted = 0;
         try (RedisConnection c = RedisConnection.open(target.seed(), target)) {
             for (int db : databasesWithKeys(c)) {
@@ -143,7 +136,7 @@ final class KeyspaceCleaner {
      * Pass after pass (topology re-read each time) until every owner counts 0 keys in every slot:
      * a slot that moves meanwhile is cleared on its new owner in the next pass.
      */
-    private long clearClusterSlots(BitSet slots, byte[] keep) throws IOException {
+    private long clearClusterSlots(BitSet slots, Predicate<byte[]> keep) throws IOException {
         long deleted = 0;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             router.refresh();

@@ -361,9 +361,9 @@ public final class RedisWriter implements AutoCloseable {
 
     /**
      * As {@link #clearSlots(java.util.Set, BitSet)} ({@code dbs} null: every database), keeping the
-     * keys whose name starts with {@code keep}.
+     * keys {@code keep} accepts (null: none kept).
      */
-    public long clearSlots(java.util.Set<Integer> dbs, BitSet slotsToClear, byte[] keep) throws IOException, InterruptedException {
+    public long clearSlots(java.util.Set<Integer> dbs, BitSet slotsToClear, java.util.function.Predicate<byte[]> keep) throws IOException, InterruptedException {
         flush();
         long n = cleaner.clearSlots(dbs, slotsToClear, keep);
         LOG.info("cleared {} keys from {} slots of dbs {}", n, slotsToClear.cardinality(), dbs);

@@ -3,6 +3,7 @@ package io.df2redis.translate;
 import io.df2redis.redis.Slots;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * A RENAME, RENAMENX or COPY whose two keys are in different Redis slots. Dragonfly journals these
@@ -52,13 +53,29 @@ import java.util.Locale;
 public record CrossSlotMove(String opId, int sourceDb, List<byte[]> args) {
 
     /**
-     * The start of every staging and marker key name, under the job's internal prefix. A writer
-     * clearing its slots for a global command keeps these: the source half of a move that came
-     * after the command may already have staged its value in this writer's slot (the other writer
-     * passed the command first), and clearing it would leave the destination half waiting for ever.
+     * Whether {@code key} is the staging or marker key of some move. A writer clearing its slots for
+     * a global command keeps these: the source half of a move that came after the command may already
+     * have staged its value in this writer's slot (the other writer passed the command first), and
+     * clearing it would leave the destination half waiting for ever.
      */
-    public static String keyPrefix(String internalKeyPrefix) {
-        return StagingKeys.prefix(internalKeyPrefix);
+    public static Predicate<byte[]> anyMoveKey(String internalKeyPrefix) {
+        return key -> StagingKeys.isMoveKey(internalKeyPrefix, key);
+    }
+
+    /**
+     * Whether {@code key} is the staging or marker key of a move of reset epoch {@code epoch} (op ids
+     * {@link SlotApplier#opId} {@code x<epoch>:…}, or {@code <epoch>:…} without LSNs). A writer
+     * clearing its slots for the full sync of that epoch keeps these: another writer, which took the
+     * reset earlier, may already have staged a move of the new epoch in this writer's slots. Those of
+     * older epochs are deleted; their moves belong to the history the full sync replaces.
+     */
+    public static Predicate<byte[]> moveKeyOfEpoch(String internalKeyPrefix, int epoch) {
+        String x = "x" + epoch + ":";
+        String plain = epoch + ":";
+        return key -> {
+            String op = StagingKeys.opIdOf(internalKeyPrefix, key);
+            return op != null && (op.startsWith(x) || op.startsWith(plain));
+        };
     }
 
     public enum Kind {

@@ -35,6 +35,28 @@ final class StagingKeys {
         return internalKeyPrefix + "{";
     }
 
+    /** Whether {@code key} is a staging or marker key. */
+    static boolean isMoveKey(String internalKeyPrefix, byte[] key) {
+        return opIdOf(internalKeyPrefix, key) != null;
+    }
+
+    /**
+     * The operation id in a staging or marker key's name ({@code :state} included for a marker), or
+     * null when {@code key} is neither.
+     */
+    static String opIdOf(String internalKeyPrefix, byte[] key) {
+        String start = prefix(internalKeyPrefix);
+        if (key.length <= start.length() + 5) {
+            return null;
+        }
+        String k = new String(key, StandardCharsets.UTF_8);
+        if (!k.startsWith(start)) {
+            return null;
+        }
+        int close = k.indexOf("}:mv:", start.length());
+        return close < 0 ? null : k.substring(close + 5);
+    }
+
     /** {@code <prefix>{<tag of slot>}:mv:<opId>} */
     static byte[] staging(String prefix, int slot, String opId) {
         return (prefix + "{" + TAGS[slot] + "}:mv:" + opId).getBytes(StandardCharsets.UTF_8);

@@ -72,7 +72,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private final boolean exactlyOnce;
     private final Watermarks watermarks;
     /** Staging and marker keys of cross-slot moves, kept when a global command clears this writer's slots. */
-    private final byte[] movesKeyPrefix;
+    private final String internalKeyPrefix;
     private volatile boolean closed;
 
     RedisSinkWriter(WriterInitContext ctx, RedisSink.Config config, Collection<RedisSinkState> restored) throws IOException {
@@ -101,7 +101,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             }
             this.exactlyOnce = config.settings().get(Df2RedisOptions.SINK_DELIVERY_GUARANTEE) == Df2RedisOptions.DeliveryGuarantee.EXACTLY_ONCE;
             this.watermarks = new Watermarks(tc.internalKeyPrefix(), exactlyOnce && loadFunctions());
-            this.movesKeyPrefix = CrossSlotMove.keyPrefix(tc.internalKeyPrefix()).getBytes(StandardCharsets.UTF_8);
+            this.internalKeyPrefix = tc.internalKeyPrefix();
             AppliedPositions positions = null;
             if (exactlyOnce) {
                 // A restore replays what followed the checkpoint: the target's watermarks say what of it is there.
@@ -253,7 +253,8 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         redis.flush();
         applier.reset();
         if (clearTarget) {
-            long n = redis.clearSlots(ownedSlots);
+            // Moves of the new epoch another writer already staged in these slots stay.
+            long n = redis.clearSlots(null, ownedSlots, CrossSlotMove.moveKeyOfEpoch(internalKeyPrefix, epoch));
             keepTargetMarker();
             LOG.info("writer {}: full sync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
         } else {
@@ -467,7 +468,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                     slots.and(ranges);
                 }
                 Set<Integer> dbs = flush.all() ? null : new HashSet<>(flush.dbs());
-                long n = redis.clearSlots(dbs, slots, movesKeyPrefix);
+                long n = redis.clearSlots(dbs, slots, CrossSlotMove.anyMoveKey(internalKeyPrefix));
                 keepTargetMarker();
                 LOG.info("writer {}: {}: cleared {} keys of its slots", subtask, flush, n);
             } catch (InterruptedException e) {
