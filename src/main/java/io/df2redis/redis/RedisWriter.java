@@ -124,7 +124,7 @@ public final class RedisWriter implements AutoCloseable {
         return open(RedisTarget.parse(url), WriterConfig.defaults());
     }
 
-    private static boolean detectCluster(RedisConnection c) throws IOException {
+    static boolean detectCluster(RedisConnection c) throws IOException {
         RespReply info = c.call("INFO", "cluster");
         if (!info.isError()) {
             return info.asText().contains("cluster_enabled:1");

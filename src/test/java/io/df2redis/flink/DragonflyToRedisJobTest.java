@@ -278,6 +278,67 @@ class DragonflyToRedisJobTest {
                 .as("the writes made after the cut did not reach the target").isNotEmpty();
     }
 
+    /**
+     * As a new user would: a snapshot copy, then {@code --mode verify} against the master (exit 0);
+     * a few keys deleted, added, changed and re-typed in the target; verify again: exit 1, and the
+     * report names exactly those keys, each once. A bad verify setting exits 2, naming it.
+     */
+    @Test
+    void aSnapshotCopyVerifiesEqualThenExactlyTheChangedKeysDiffer() throws Exception {
+        int flows = 2;
+        GeneratedEngine g = startSimulator(flows, 5);
+        g.seed(0, "counter", SimValue.string("41".getBytes(StandardCharsets.UTF_8)));
+        JobTestSupport.Target target = standaloneTarget();
+        List<String> settings = args(flows, target, false, "--mode", "snapshot");
+        job = submit(settings, UnaryOperator.identity(), flows);
+        job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+        long keys = g.dataset().size();
+
+        Path report = tmp.resolve("verify.jsonl");
+        List<String> verify = new ArrayList<>(settings);
+        verify.set(verify.indexOf("snapshot"), "verify");
+        verify.addAll(List.of("--verify.report", report.toString(), "--verify.recheck-delay", "200ms"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Df2RedisJob.verify(JobSettings.fromArgs(verify.toArray(new String[0])), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        assertThat(code).as(out + " " + err).isZero();
+        assertThat(out.toString()).startsWith("df2redis verify: EQUAL: " + keys + " keys compared, " + keys + " equal, 0 different");
+
+        List<String> changed = new ArrayList<>();
+        java.net.URI t = java.net.URI.create(target.url());
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(t.getHost(), t.getPort())) {
+            java.util.Iterator<String> some = j.keys("*").stream().filter(k -> !k.startsWith("__df2redis:") && !k.equals("counter"))
+                    .sorted().iterator();
+            String deleted = some.next();
+            String retyped = some.next();
+            j.del(deleted);
+            j.del(retyped);
+            j.sadd(retyped, "x");
+            j.incr("counter");
+            j.set("added-in-target", "1");
+            changed.addAll(List.of(deleted + "=missing", retyped + "=type", "counter=value", "added-in-target=extra"));
+        }
+        out.reset();
+        code = Df2RedisJob.verify(JobSettings.fromArgs(verify.toArray(new String[0])), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        assertThat(code).as(out.toString()).isEqualTo(1);
+        assertThat(out.toString()).contains("DIFFERENT: ").contains("4 different (missing 1, extra 1, type 1, value 1, ttl 0)")
+                .contains("report: " + report);
+        List<String> found = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(report)) {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            found.add(n.get("key").asText() + "=" + n.get("kind").asText());
+        }
+        assertThat(found).containsExactlyInAnyOrderElementsOf(changed);
+
+        List<String> bad = new ArrayList<>(verify);
+        bad.addAll(List.of("--verify.sample", "2"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.fromArgs(bad.toArray(new String[0])))
+                .isInstanceOf(io.df2redis.flink.job.InvalidSettingException.class).hasMessageContaining("verify.sample")
+                .hasMessageContaining("(0, 1]");
+    }
+
     @Test
     void aFullSpillFailsTheJobNamingTheSetting() throws Exception {
         int flows = 2;

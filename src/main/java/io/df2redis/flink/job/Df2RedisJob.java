@@ -60,6 +60,10 @@ public final class Df2RedisJob {
             }
             return;
         }
+        if (settings.mode() == Df2RedisOptions.Mode.VERIFY) {
+            System.exit(verify(settings, System.out, System.err));
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         LocalStateDir state = null;
         int flows;
@@ -106,6 +110,32 @@ public final class Df2RedisJob {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * {@code --mode verify}: compares source and target, prints one summary line; returns the exit
+     * code: 0 equal, 1 different, 2 bad settings or a side that cannot be read.
+     */
+    public static int verify(JobSettings settings, java.io.PrintStream out, java.io.PrintStream err) {
+        try {
+            io.df2redis.verify.Verifier.Result r = new io.df2redis.verify.Verifier(VerifySettings.source(settings),
+                    WriterSettings.target(settings), VerifySettings.config(settings)).run();
+            out.println("df2redis verify: " + r.summary()
+                    + (r.equal() || settings.get(Df2RedisOptions.VERIFY_REPORT) == null ? ""
+                            : "; report: " + settings.get(Df2RedisOptions.VERIFY_REPORT)));
+            return r.equal() ? 0 : 1;
+        } catch (IllegalArgumentException e) {
+            err.println("df2redis verify: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            err.println("df2redis verify: cannot compare " + settings.sourceUrl().getHost() + ":" + settings.sourceUrl().getPort()
+                    + " with " + WriterSettings.describe(settings) + ": " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("df2redis verify: interrupted");
+            return 2;
         }
     }
 

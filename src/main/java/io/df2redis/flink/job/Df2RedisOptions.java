@@ -22,7 +22,13 @@ public final class Df2RedisOptions {
          * markers, the application-mode marker; every key under translate.internal-key-prefix), once
          * the migration is over and the job stopped.
          */
-        CLEANUP
+        CLEANUP,
+        /**
+         * No job: compares the source with the target both ways (missing, extra, type, value, TTL),
+         * rechecking differences so that it can run beside a replicating job; exit 0 when equal, 1
+         * when not, 2 on bad settings or an unreachable side.
+         */
+        VERIFY
     }
 
     public enum TargetPolicy {
@@ -126,6 +132,26 @@ public final class Df2RedisOptions {
             ConfigOptions.key("db-map.allow-merge").booleanType().defaultValue(false)
                     .withDescription("Allow two source dbs to map to one target db.");
 
+    // ---- verify (--mode verify) ----
+    public static final ConfigOption<String> VERIFY_REPORT =
+            ConfigOptions.key("verify.report").stringType().noDefaultValue()
+                    .withDescription("JSON-lines file, one line per differing key (db, key, kind, both sides' type, expiry, size).");
+    public static final ConfigOption<Double> VERIFY_SAMPLE =
+            ConfigOptions.key("verify.sample").doubleType().defaultValue(1.0)
+                    .withDescription("Fraction of the keys compared, (0, 1]; chosen by a hash of the key, the same both ways.");
+    public static final ConfigOption<Integer> VERIFY_RECHECKS =
+            ConfigOptions.key("verify.rechecks").intType().defaultValue(3)
+                    .withDescription("How many times a differing key is checked again before it is reported (replication catching up).");
+    public static final ConfigOption<Duration> VERIFY_RECHECK_DELAY =
+            ConfigOptions.key("verify.recheck-delay").durationType().defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Wait before each recheck.");
+    public static final ConfigOption<Duration> VERIFY_TTL_TOLERANCE =
+            ConfigOptions.key("verify.ttl-tolerance").durationType().defaultValue(Duration.ZERO)
+                    .withDescription("Expiries further apart than this differ (0: exact to the millisecond, as the job copies them).");
+    public static final ConfigOption<Integer> VERIFY_PARALLELISM =
+            ConfigOptions.key("verify.parallelism").intType().defaultValue(4)
+                    .withDescription("Threads comparing source pages (plus one per target primary looking for extra keys).");
+
     /**
      * Every {@code translate.*} key of {@link io.df2redis.translate.TranslateConfig#fromSettings}
      * (per-family Dragonfly type policies, snapshot write mode, batch sizes, cross-slot settings…)
@@ -168,6 +194,7 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
+                VERIFY_REPORT, VERIFY_SAMPLE, VERIFY_RECHECKS, VERIFY_RECHECK_DELAY, VERIFY_TTL_TOLERANCE, VERIFY_PARALLELISM,
                 SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }
 }

@@ -67,8 +67,22 @@ public final class JobSettings implements Serializable {
         try {
             return configuration().get(option);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(option.key(), "bad value '" + values.get(option.key()) + "': " + e.getMessage());
+            String v = values.get(option.key());
+            if (option.hasDefaultValue() && option.defaultValue() instanceof Enum<?> d) {
+                throw new InvalidSettingException(option.key(), "bad value '" + v.toLowerCase(Locale.ROOT).replace('_', '-')
+                        + "': one of " + allowed(d.getDeclaringClass()));
+            }
+            throw new InvalidSettingException(option.key(), "bad value '" + v + "': " + e.getMessage());
         }
+    }
+
+    /** An enum's values as users write them: {@code replicate, snapshot, …}. */
+    static String allowed(Class<?> enumType) {
+        StringBuilder sb = new StringBuilder();
+        for (Object c : enumType.getEnumConstants()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return sb.toString();
     }
 
     public boolean isSet(ConfigOption<?> option) {
@@ -141,6 +155,7 @@ public final class JobSettings implements Serializable {
         if (mode() != Df2RedisOptions.Mode.CLEANUP) {
             sourceUrl(); // cleanup touches only the target
         }
+        VerifySettings.config(this); // verify.* checked in every mode: a typo fails early
         targetUrl();
         positive(Df2RedisOptions.SOURCE_FLOWS);
         positive(Df2RedisOptions.SINK_PARALLELISM);

@@ -513,6 +513,8 @@ public final class DfSim implements AutoCloseable {
         private final Thread thread;
         volatile boolean closed;
         boolean authed;
+        /** The db SELECTed for the read commands ({@link SimReads}). */
+        final int[] db = {0};
         SimSession session;
         SimFlow flow;
         SimSession flowSession;
@@ -615,6 +617,10 @@ public final class DfSim implements AutoCloseable {
                 return loading() ? loadingError() : simple("PONG");
             case "INFO":
                 return info();
+            case "CLIENT":
+                // A real master names connections; the others of CLIENT are not modelled.
+                return args.size() == 3 && text(args.get(1)).equalsIgnoreCase("SETNAME") ? simple("OK")
+                        : error("ERR CLIENT subcommand not modelled by the simulator");
             case "REPLCONF":
                 return replconf(c, args.subList(1, args.size()));
             case "DFLY":
@@ -626,6 +632,12 @@ public final class DfSim implements AutoCloseable {
                 }
                 return dfly(c, text(args.get(1)).toUpperCase(Locale.ROOT), args.subList(2, args.size()));
             default:
+                if (engine instanceof GeneratedEngine g && !loading()) {
+                    byte[] read = SimReads.handle(g.dataset(), c.db, args);
+                    if (read != null) {
+                        return read;
+                    }
+                }
                 return error("ERR unknown command '" + text(args.get(0)) + "'");
         }
     }
@@ -656,6 +668,9 @@ public final class DfSim implements AutoCloseable {
             sb.append(e.getKey()).append(':').append(e.getValue()).append("\r\n");
         }
         sb.append("\r\n# Persistence\r\nloading:").append(loading() ? 1 : 0).append("\r\n");
+        if (engine instanceof GeneratedEngine g) {
+            sb.append(SimReads.keyspaceInfo(g.dataset()));
+        }
         byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
         byte[] head = ("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[head.length + b.length + 2];
