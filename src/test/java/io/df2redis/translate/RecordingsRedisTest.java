@@ -231,4 +231,57 @@ class RecordingsRedisTest {
             }
         });
     }
+
+    /**
+     * {@code --mode verify} on every recording's data: the recording replayed into the standalone
+     * target, copied exactly into the cluster (every db merged into db 0, as {@link #config} maps
+     * them), then verified standalone → cluster across that mapping: equal, every key compared; one
+     * value changed in the cluster is then found, once.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("singleSessionRecordings")
+    void verifyFindsEveryRecordingsCopyEqualAndOneChangedValue(String name) throws Exception {
+        Target standaloneTarget = new Target(false, TargetProfile.redis70(false));
+        Target clusterTarget = new Target(true, TargetProfile.redis70(true));
+        endsEqual(name, standaloneTarget);
+        clusterTarget.clear();
+        long keys = 0;
+        java.util.List<Integer> dbs = java.util.List.of(0, 1, 2, 5);
+        byte[] some = null;
+        RedisServerProcess seed = cluster.nodes().get(0);
+        try (Jedis s = TestRedis.jedis(standalone);
+                redis.clients.jedis.JedisCluster c = new redis.clients.jedis.JedisCluster(
+                        new redis.clients.jedis.HostAndPort(seed.host(), seed.port()))) {
+            for (int db : dbs) {
+                s.select(db);
+                for (byte[] k : s.keys("*".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                    long at = (Long) s.sendCommand(redis.clients.jedis.Protocol.Command.PEXPIRETIME, k);
+                    if (at == -2) {
+                        continue; // expired meanwhile
+                    }
+                    redis.clients.jedis.params.RestoreParams rp = redis.clients.jedis.params.RestoreParams.restoreParams().replace();
+                    c.restore(k, at > 0 ? at : 0, s.dump(k), at > 0 ? rp.absTtl() : rp);
+                    keys++;
+                    if (some == null && s.type(k).equals("string")) {
+                        some = k;
+                    }
+                }
+            }
+            io.df2redis.verify.VerifyConfig vc = io.df2redis.verify.VerifyConfig.defaults()
+                    .withDbMapping(db -> 0, db -> dbs).withRechecks(1, java.time.Duration.ofMillis(100))
+                    .withChunks(100, 50, 1024); // the big values compared in chunks too
+            io.df2redis.verify.Verifier.Result r = new io.df2redis.verify.Verifier(
+                    io.df2redis.redis.RedisTarget.parse(standalone.url()), io.df2redis.redis.RedisTarget.parse(cluster.url()), vc).run();
+            assertThat(r.differences()).as(name).isEmpty();
+            assertThat(r.compared()).as(name).isEqualTo(keys);
+            if (some != null) {
+                c.append(some, "!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                r = new io.df2redis.verify.Verifier(io.df2redis.redis.RedisTarget.parse(standalone.url()),
+                        io.df2redis.redis.RedisTarget.parse(cluster.url()), vc).run();
+                assertThat(r.differences()).as(name).hasSize(1);
+                assertThat(r.differences().get(0).key()).isEqualTo(some);
+                assertThat(r.differences().get(0).kind()).isEqualTo(io.df2redis.verify.Difference.Kind.VALUE);
+            }
+        }
+    }
 }
