@@ -102,6 +102,35 @@ public final class TranslateConfig {
      * hash-tag | cluster-slot), {@code internal-key-prefix}, {@code max-parked-bytes}, {@code
      * cross-slot-wait-timeout-ms}, {@code done-marker-ttl-ms}.
      */
+    /** A {@code translate.*} setting as {@code --help} and README list it. */
+    public record Setting(String key, String defaultValue, String meaning) {}
+
+    /**
+     * Every key {@link #fromSettings} takes, with its default and meaning ({@code <family>} stands
+     * for each of {@link DfFamily}'s config names). A test holds this list and the parser together.
+     */
+    public static java.util.List<Setting> settings() {
+        return java.util.List.of(
+                new Setting("translate.dragonfly-types.<family>", "fail", "transcode, skip (reported per key, counted) or fail, per"
+                        + " Dragonfly-only family: json, hash-field-ttl, set-member-ttl, bloom, cuckoo, cms, topk, search, other"),
+                new Setting("translate.drop-unsupported-member-ttls", "false",
+                        "write hashes/sets with member TTLs without them where the target has none"),
+                new Setting("translate.snapshot-write", "auto", "auto, restore or native: how snapshot values are written"),
+                new Setting("translate.native-batch.elements", "512", "elements per native write of a big value"),
+                new Setting("translate.native-batch.bytes", "1048576", "bytes per native write of a big value"),
+                new Setting("translate.restore-max-bytes", "268435456", "values up to this size may be written with RESTORE"),
+                new Setting("translate.unknown-commands", "fail", "skip or fail for journal commands Redis cannot run"),
+                new Setting("translate.cross-slot-commands", "fail", "skip or fail for multi-key commands that cannot be split per slot"),
+                new Setting("translate.merged-flush", "fail", "fail or flush-target-db for a FLUSHDB whose target db also holds another source db"),
+                new Setting("translate.db-mapping", "identity", "as db-map (source db → target db)"),
+                new Setting("translate.allow-merge", "false", "as db-map.allow-merge"),
+                new Setting("translate.sharding", "xxh64", "how Dragonfly places keys on shards: xxh64, hash-tag or cluster-slot"),
+                new Setting("translate.internal-key-prefix", "__df2redis:", "names of the job's own keys in the target"),
+                new Setting("translate.max-parked-bytes", "268435456", "records a writer may hold while slots wait for cross-slot moves"),
+                new Setting("translate.cross-slot-wait-timeout-ms", "600000", "how long a slot waits for a cross-slot move's other half"),
+                new Setting("translate.done-marker-ttl-ms", "604800000", "expiry of a finished cross-slot move's marker"));
+    }
+
     public static TranslateConfig fromSettings(Map<String, String> settings) {
         Builder b = builder();
         String mapping = "identity";

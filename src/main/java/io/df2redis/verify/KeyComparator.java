@@ -90,18 +90,34 @@ final class KeyComparator {
         if (same.isEmpty()) {
             return out;
         }
-        // Sizes, both sides.
+        // Sizes, both sides; a string's first smallBytes + 1 bytes instead (its whole value when
+        // shorter: one command per key where STRLEN then GET would be two).
         List<byte[][]> sizes = new ArrayList<>(same.size());
         for (int i : same) {
-            sizes.add(sizeCommand(s[i].type(), keys.get(i)));
+            sizes.add(s[i].type().equals("string")
+                    ? new byte[][] {b("GETRANGE"), keys.get(i), b("0"), b(Integer.toString(config.smallBytes()))}
+                    : sizeCommand(s[i].type(), keys.get(i)));
         }
         List<RespReply> ss = source.read(db, sizes);
         List<RespReply> ts = target.read(targetDb, sizes);
         List<Integer> small = new ArrayList<>();
         List<Integer> big = new ArrayList<>();
+        List<Integer> bigStrings = new ArrayList<>();
         boolean[] valueDiffers = new boolean[keys.size()];
         for (int j = 0; j < same.size(); j++) {
             int i = same.get(j);
+            if (s[i].type().equals("string")) {
+                if (!(ss.get(j) instanceof RespReply.Bulk sb) || !(ts.get(j) instanceof RespReply.Bulk tb)) {
+                    valueDiffers[i] = true; // changed type meanwhile: rechecked
+                } else if (sb.bytes().length <= config.smallBytes() || tb.bytes().length <= config.smallBytes()) {
+                    s[i] = s[i].withSize(sb.bytes().length);
+                    t[i] = t[i].withSize(tb.bytes().length);
+                    valueDiffers[i] = !java.util.Arrays.equals(sb.bytes(), tb.bytes());
+                } else {
+                    bigStrings.add(i);
+                }
+                continue;
+            }
             s[i] = s[i].withSize(size(ss.get(j)));
             t[i] = t[i].withSize(size(ts.get(j)));
             if (s[i].size() != t[i].size()) {
@@ -112,6 +128,24 @@ final class KeyComparator {
                 big.add(i);
             } else {
                 typeOnly++;
+            }
+        }
+        if (!bigStrings.isEmpty()) {
+            List<byte[][]> lengths = new ArrayList<>(bigStrings.size());
+            for (int i : bigStrings) {
+                lengths.add(new byte[][] {b("STRLEN"), keys.get(i)});
+            }
+            List<RespReply> sl = source.read(db, lengths);
+            List<RespReply> tl = target.read(targetDb, lengths);
+            for (int j = 0; j < bigStrings.size(); j++) {
+                int i = bigStrings.get(j);
+                s[i] = s[i].withSize(size(sl.get(j)));
+                t[i] = t[i].withSize(size(tl.get(j)));
+                if (s[i].size() != t[i].size()) {
+                    valueDiffers[i] = true;
+                } else {
+                    big.add(i);
+                }
             }
         }
         if (!small.isEmpty()) {

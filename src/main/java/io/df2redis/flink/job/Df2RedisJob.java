@@ -42,6 +42,16 @@ public final class Df2RedisJob {
     private Df2RedisJob() {}
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help") || (args.length == 1 && args[0].equals("-h"))) {
+            System.out.print(SettingsHelp.help());
+            System.exit(0);
+            return;
+        }
+        if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println("df2redis " + SettingsHelp.version());
+            System.exit(0);
+            return;
+        }
         JobSettings settings;
         try {
             settings = JobSettings.fromArgs(args);

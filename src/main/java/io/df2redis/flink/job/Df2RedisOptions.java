@@ -65,7 +65,8 @@ public final class Df2RedisOptions {
             ConfigOptions.key("source.tls.ca-file").stringType().noDefaultValue()
                     .withDescription("PEM CA certificate(s) to trust for rediss:// sources (default: the JVM trust store).");
     public static final ConfigOption<Duration> SOURCE_CONNECT_TIMEOUT =
-            ConfigOptions.key("source.connect-timeout").durationType().defaultValue(Duration.ofSeconds(20));
+            ConfigOptions.key("source.connect-timeout").durationType().defaultValue(Duration.ofSeconds(20))
+                    .withDescription("Connecting to the master and waiting for its replies during the handshake.");
     public static final ConfigOption<Long> FLOW_BUFFER_BYTES =
             ConfigOptions.key("flow.buffer.bytes").longType().defaultValue(64L << 20)
                     .withDescription("Memory buffer per flow before bytes spill to disk.");
@@ -87,15 +88,20 @@ public final class Df2RedisOptions {
             ConfigOptions.key("target.cluster").enumType(TargetMode.class).defaultValue(TargetMode.AUTO)
                     .withDescription("auto (detect), true/cluster or false/standalone.");
     public static final ConfigOption<String> TARGET_TLS_CA_FILE =
-            ConfigOptions.key("target.tls.ca-file").stringType().noDefaultValue();
+            ConfigOptions.key("target.tls.ca-file").stringType().noDefaultValue()
+                    .withDescription("PEM CA certificate(s) to trust for rediss:// targets (default: the JVM trust store).");
     public static final ConfigOption<Integer> WRITER_CONNECTIONS_PER_NODE =
-            ConfigOptions.key("writer.connections-per-node").intType().defaultValue(1);
+            ConfigOptions.key("writer.connections-per-node").intType().defaultValue(1)
+                    .withDescription("Pipelined connections per primary and writer subtask.");
     public static final ConfigOption<Integer> WRITER_BATCH_MAX_COMMANDS =
-            ConfigOptions.key("writer.batch.max-commands").intType().defaultValue(512);
+            ConfigOptions.key("writer.batch.max-commands").intType().defaultValue(512)
+                    .withDescription("Commands per pipelined batch.");
     public static final ConfigOption<Integer> WRITER_BATCH_MAX_BYTES =
-            ConfigOptions.key("writer.batch.max-bytes").intType().defaultValue(1 << 20);
+            ConfigOptions.key("writer.batch.max-bytes").intType().defaultValue(1 << 20)
+                    .withDescription("Bytes per pipelined batch.");
     public static final ConfigOption<Integer> WRITER_MAX_IN_FLIGHT_BATCHES =
-            ConfigOptions.key("writer.max-in-flight-batches").intType().defaultValue(8);
+            ConfigOptions.key("writer.max-in-flight-batches").intType().defaultValue(8)
+                    .withDescription("Batches sent and not yet answered, per connection.");
     public static final ConfigOption<Long> WRITER_RATE_LIMIT_OPS =
             ConfigOptions.key("writer.rate-limit.ops").longType().defaultValue(0L)
                     .withDescription("Commands per second per writer subtask; 0 = unlimited.");
@@ -117,14 +123,17 @@ public final class Df2RedisOptions {
             ConfigOptions.key("writer.on-refused").enumType(OnRefused.class).defaultValue(OnRefused.FAIL)
                     .withDescription("fail or skip (report per key) a command the target refuses (WRONGTYPE, OOM, …).");
     public static final ConfigOption<Duration> WRITER_WAIT_TIMEOUT =
-            ConfigOptions.key("writer.wait.timeout").durationType().defaultValue(Duration.ofSeconds(5));
+            ConfigOptions.key("writer.wait.timeout").durationType().defaultValue(Duration.ofSeconds(5))
+                    .withDescription("How long a checkpoint waits for WAIT (writer.wait.replicas) before it fails.");
 
     // ---- behaviour ----
     public static final ConfigOption<Mode> MODE =
             ConfigOptions.key("mode").enumType(Mode.class).defaultValue(Mode.REPLICATE);
     public static final ConfigOption<TargetPolicy> FULL_SYNC_TARGET_POLICY =
             ConfigOptions.key("full-sync.target-policy").enumType(TargetPolicy.class)
-                    .defaultValue(TargetPolicy.FAIL_IF_NOT_EMPTY);
+                    .defaultValue(TargetPolicy.FAIL_IF_NOT_EMPTY)
+                    .withDescription("At the job's first submission: fail-if-not-empty, flush (FLUSHALL first) or overwrite;"
+                            + " every later full sync clears the job's slots first unless overwrite.");
     public static final ConfigOption<String> DB_MAP =
             ConfigOptions.key("db-map").stringType().defaultValue("identity")
                     .withDescription("Source db → target db, e.g. \"0:0,1:3,5:ignore\"; identity by default (a cluster only has db 0).");
@@ -174,7 +183,8 @@ public final class Df2RedisOptions {
                     .withDescription("Embedded runner (java -jar df2redis-local.jar) only: where its checkpoints are kept; the "
                             + "same command run again resumes from the newest. Delete it to start over.");
     public static final ConfigOption<String> JOB_NAME =
-            ConfigOptions.key("job.name").stringType().defaultValue("df2redis");
+            ConfigOptions.key("job.name").stringType().defaultValue("df2redis")
+                    .withDescription("The Flink job's name.");
 
     /**
      * Set by the job's main() from Flink's fixed job id (application mode), not by users: the value

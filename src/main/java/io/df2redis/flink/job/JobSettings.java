@@ -144,7 +144,7 @@ public final class JobSettings implements Serializable {
         }
         for (String key : values.keySet()) {
             if (!known.containsKey(key) && !key.startsWith(Df2RedisOptions.TRANSLATE_PREFIX)) {
-                throw new InvalidSettingException(key, "unknown setting (see README \"Settings\")");
+                throw new InvalidSettingException(key, "unknown setting (--help lists every setting)");
             }
         }
         for (ConfigOption<?> o : Df2RedisOptions.all()) {
