@@ -70,6 +70,12 @@ public final class SessionController implements Closeable {
                     "REPLCONF listening-port");
             expectSimple(c.call("REPLCONF", "capa", "eof", "capa", "psync2"), "OK", "REPLCONF capa eof capa psync2");
             infoServer = parseInfo(c.call("INFO", "SERVER").asText());
+            RespReply replication = c.call("INFO", "REPLICATION");
+            String notAMaster = SourceIdentity.of(infoServer, replication instanceof RespReply.Bulk b ? parseInfo(b.text()) : Map.of())
+                    .problem(endpoint);
+            if (notAMaster != null) {
+                throw new NotDragonflyMasterException(notAMaster);
+            }
             version = MasterVersion.parse(infoServer.get("dragonfly_version"));
             if (version != null && version.compareTo(MasterVersion.OLDEST_SUPPORTED) < 0) {
                 throw new UnsupportedMasterException("master " + endpoint + " runs Dragonfly " + version

@@ -246,6 +246,20 @@ public final class Df2RedisJob {
         DragonflyEndpoint endpoint = DragonflyEndpoint.parse(settings.sourceUrl().toString());
         io.df2redis.flink.source.DragonflySourceConfig cfg = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
         try (MasterConnection c = openProbe(endpoint, cfg)) {
+            io.df2redis.dragonfly.session.SourceIdentity identity;
+            try {
+                identity = io.df2redis.dragonfly.session.SourceIdentity.read(c);
+            } catch (java.io.IOException | io.df2redis.resp.RespProtocolException e) {
+                if (e instanceof io.df2redis.resp.RespProtocolException || e.getCause() instanceof io.df2redis.resp.RespProtocolException) {
+                    throw new java.io.IOException("the source " + endpoint + " does not speak the Redis protocol (its reply to INFO"
+                            + " was not RESP): is --source.url the Dragonfly master's port?", e);
+                }
+                throw (java.io.IOException) e;
+            }
+            String notAMaster = identity.problem(endpoint);
+            if (notAMaster != null) {
+                throw new java.io.IOException(notAMaster);
+            }
             RespReply reply = c.call("DFLY", "REPLICAOFFSET");
             if (reply.isError()) {
                 throw new java.io.IOException("source " + endpoint + " answered DFLY REPLICAOFFSET with " + reply.describe()

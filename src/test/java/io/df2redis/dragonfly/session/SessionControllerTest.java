@@ -91,10 +91,31 @@ class SessionControllerTest {
             default -> ScriptedServer.bytes("+OK\r\n");
         })) {
             SessionController c = new SessionController(DragonflyEndpoint.plain("127.0.0.1", redis.port()), fast(), 1);
-            assertThatThrownBy(c::connect).isInstanceOf(NotDragonflyMasterException.class);
+            assertThatThrownBy(c::connect).isInstanceOf(NotDragonflyMasterException.class)
+                    .hasMessage("the source redis://127.0.0.1:" + redis.port() + " is a Redis 7 (its INFO has no dragonfly_version), not a"
+                            + " Dragonfly: df2redis reads a Dragonfly master's replication stream (DFLY FLOW); point --source.url"
+                            + " at the Dragonfly master");
+            // Told apart by INFO, before any Dragonfly-only command.
             assertThat(redis.received()).extracting(l -> String.join(" ", l))
                     .containsExactly("PING", "REPLCONF listening-port 0", "REPLCONF capa eof capa psync2", "INFO SERVER",
-                            "REPLCONF capa dragonfly");
+                            "INFO REPLICATION");
+        }
+    }
+
+    @Test
+    void aDragonflyReplicaIsToldApartAndItsMasterNamed() throws Exception {
+        String info = "# Server\r\nredis_version:7.4.0\r\ndragonfly_version:df-v1.40.1\r\n# Replication\r\nrole:replica\r\n"
+                + "master_host:10.0.0.7\r\nmaster_port:6380\r\n";
+        try (ScriptedServer replica = new ScriptedServer(cmd -> switch (cmd.get(0)) {
+            case "PING" -> ScriptedServer.bytes("+PONG\r\n");
+            case "INFO" -> ScriptedServer.bytes("$" + info.length() + "\r\n" + info + "\r\n");
+            default -> ScriptedServer.bytes("+OK\r\n");
+        })) {
+            SessionController c = new SessionController(DragonflyEndpoint.plain("127.0.0.1", replica.port()), fast(), 1);
+            assertThatThrownBy(c::connect).isInstanceOf(NotDragonflyMasterException.class)
+                    .hasMessage("the source redis://127.0.0.1:" + replica.port() + " is a Dragonfly df-v1.40.1 replica of 10.0.0.7:6380, not a"
+                            + " master: point --source.url at the master (10.0.0.7:6380), or promote this one first (REPLICAOF NO ONE)");
+            assertThat(replica.received()).extracting(l -> String.join(" ", l)).doesNotContain("REPLCONF capa dragonfly");
         }
     }
 

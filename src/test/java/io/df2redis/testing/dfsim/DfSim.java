@@ -668,6 +668,7 @@ public final class DfSim implements AutoCloseable {
             sb.append(e.getKey()).append(':').append(e.getValue()).append("\r\n");
         }
         sb.append("\r\n# Persistence\r\nloading:").append(loading() ? 1 : 0).append("\r\n");
+        sb.append("\r\n# Replication\r\nrole:master\r\n");
         if (engine instanceof GeneratedEngine g) {
             sb.append(SimReads.keyspaceInfo(g.dataset()));
         }
