@@ -41,6 +41,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private final int numFlows;
     private final Set<Integer> unassigned;
     private final EnumeratorMetrics metrics;
+    private final ProgressLog progress;
+    static final long PROGRESS_INTERVAL_MS = 10_000;
 
     /** Last epoch started. */
     private int epoch;
@@ -116,12 +118,25 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             }
         }
         this.metrics = new EnumeratorMetrics(ctx.metricGroup(), numFlows);
+        this.progress = new ProgressLog(numFlows);
     }
 
     @Override
     public void start() {
         LOG.info("Dragonfly source for {}: {} flows, mode {}, last epoch {}", config.endpoint(), numFlows, config.mode(), epoch);
         ctx.callAsync(this::readOffsets, this::onOffsets, 5_000, 5_000);
+        ctx.callAsync(() -> null, (nothing, err) -> logProgress(), PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS);
+    }
+
+    /** One line every 10 s while an epoch runs (nothing per record). */
+    private void logProgress() {
+        if (current == null || current.closing || finished) {
+            return;
+        }
+        String line = progress.line(System.currentTimeMillis());
+        if (line != null) {
+            LOG.info(line);
+        }
     }
 
     // ------------------------------------------------------------------ splits
@@ -185,6 +200,11 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
         if (event instanceof SessionEvents.FlowAcked a) {
             metrics.acked(a.flow(), a.ackedLsn());
+            progress.acked(a.flow(), a.ackedLsn());
+            return;
+        }
+        if (event instanceof SessionEvents.FlowProgress p) {
+            progress.progress(p);
             return;
         }
         if (event instanceof SessionEvents.CannotGoOn fatal) {
@@ -327,7 +347,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     }
 
     /** Result of the blocking part of an epoch start. */
-    private record OpenedSession(SessionController controller, SessionInfo info, OptionalLong[] plan) {}
+    private record OpenedSession(SessionController controller, SessionInfo info, OptionalLong[] plan, long masterKeys) {}
 
     private OpenedSession openSession(int id, ResumePoint resume, long backoffMs) throws Exception {
         if (backoffMs > 0) {
@@ -342,10 +362,12 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
                         + info.numFlows() + " or no override)");
             }
             OptionalLong[] plan = controller.planFlows(resume);
+            long keys = -1;
             if (plan.length > 0 && plan[0].isEmpty()) {
-                metrics.masterKeys(countMasterKeys());
+                keys = countMasterKeys();
+                metrics.masterKeys(keys);
             }
-            return new OpenedSession(controller, info, plan);
+            return new OpenedSession(controller, info, plan, keys);
         } catch (Exception e) {
             controller.close();
             throw e;
@@ -386,6 +408,10 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         forceFullSync = false;
         current = new Epoch(id, opened.controller(), opened.info(), fullSync);
         metrics.epochStarted(id, fullSync);
+        progress.epochStarted(id, fullSync, System.currentTimeMillis());
+        if (opened.masterKeys() >= 0) {
+            progress.masterKeys(opened.masterKeys());
+        }
         LOG.info("epoch {}: session {} opened, {}{}", id, opened.info().syncId(),
                 fullSync ? (resync ? "full resync" : "full sync") : "partial sync",
                 fullSync ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)")
@@ -457,6 +483,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private void onAllStable(Epoch e) {
         LOG.info("epoch {}: every flow passed the stable cut", e.id);
         if (config.mode() == Df2RedisOptions.Mode.SNAPSHOT) {
+            LOG.info(progress.snapshotSummary(System.currentTimeMillis()));
             finished = true;
             broadcast(new SessionEvents.FinishSnapshot(e.id));
             // The readers hold what they need; closing main ends the session on the master.
@@ -520,6 +547,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private void onOffsets(long[] offsets, Throwable err) {
         if (offsets != null) {
             metrics.masterOffsets(offsets);
+            progress.masterOffsets(offsets, System.currentTimeMillis());
         }
     }
 

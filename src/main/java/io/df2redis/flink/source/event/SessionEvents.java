@@ -42,6 +42,13 @@ public final class SessionEvents {
     /** The flow passed JOURNAL_OFFSET, EOF and its token: it is pure journal from now on. */
     public record StableCutReached(int epoch, int flow, long journalOffset) implements Event {}
 
+    /**
+     * Where a flow stands in its epoch, for the progress line (sent every few seconds while data
+     * flows): keys and bytes of the snapshot so far, journal commands, bytes spilled to disk now.
+     */
+    public record FlowProgress(int epoch, int flow, FlowSplit.Phase phase, long snapshotKeys, long bytesParsed,
+            long journalCommands, long spillBytes) implements Event {}
+
     /** The flow reached a global command (FLUSHALL/FLUSHDB) and holds its records until released. */
     public record GlobalCommandReached(int epoch, int flow, long txid, long lsn) implements Event {}
 

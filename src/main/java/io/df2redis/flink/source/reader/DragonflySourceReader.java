@@ -234,6 +234,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             f.parser = FlowStreamParser.partial(f.flow, f.nextLsn, pc, f.pending::addLast);
         }
         f.seq = 0;
+        f.resetProgress();
         f.state = FlowReader.State.STREAMING;
         ctx.sendSourceEventToCoordinator(new SessionEvents.FlowOpened(e, f.flow, c.kind() == SyncKind.PARTIAL));
     }
@@ -266,6 +267,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 output.collect(ReplicationRecord.epochReset(epoch, first, writers.slotOf(w), config.numFlows(), openFlows.clearTarget()));
             }
         }
+        reportProgressEvery(PROGRESS_INTERVAL_NANOS);
         int budget = EMIT_BUDGET;
         boolean progress = false;
         for (FlowReader f : flows.values()) {
@@ -277,6 +279,24 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             }
         }
         return progress ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+    }
+
+    /** How often flows' progress goes to the enumerator while data flows (its log line is every 10 s). */
+    private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
+    private long progressSentNanos = System.nanoTime();
+
+    private void reportProgressEvery(long intervalNanos) {
+        long now = System.nanoTime();
+        if (now - progressSentNanos < intervalNanos) {
+            return;
+        }
+        progressSentNanos = now;
+        for (FlowReader f : flows.values()) {
+            if (f.state == FlowReader.State.STREAMING || f.state == FlowReader.State.HELD || f.state == FlowReader.State.DRAINING) {
+                ctx.sendSourceEventToCoordinator(new SessionEvents.FlowProgress(f.epoch, f.flow, f.phase, f.snapshotKeys,
+                        f.bytesParsed, f.journalCommands, f.connection == null ? 0 : f.connection.counters().spillBytesOnDisk()));
+            }
+        }
     }
 
     /** Emits what the flow has parsed, parsing more when it runs dry. Returns the work done. */
@@ -309,6 +329,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 return work;
             }
             metrics.bytes(f, n);
+            f.bytesParsed += n;
             try {
                 f.parser.feed(readBuffer, 0, n);
             } catch (StreamFormatException bad) {
@@ -331,9 +352,13 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         if (e instanceof FlowEvent.SnapshotObject o) {
             out.collect(ReplicationRecord.data(f.epoch, f.flow, f.seq++, Slots.slot(o.key()), o));
             metrics.entry(f);
+            f.snapshotKeys++;
         } else if (e instanceof FlowEvent.ObjectPart p) {
             out.collect(ReplicationRecord.data(f.epoch, f.flow, f.seq++, Slots.slot(p.key()), p));
             metrics.entry(f);
+            if (p.index() == 0) {
+                f.snapshotKeys++;
+            }
         } else if (e instanceof FlowEvent.JournalCommand c) {
             long seq = c.lsn() >= 0 ? c.lsn() : f.seq++;
             // Stray writes are dropped and multi-slot commands cut per slot, before the shuffle.
@@ -344,6 +369,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             }
             advance(f, c.lsn());
             metrics.journal(f);
+            f.journalCommands++;
         } else if (e instanceof FlowEvent.GlobalCommand g) {
             if (g.inFullSync()) {
                 flowFailed(f, "global command " + name(g.args()) + " inside the full sync: the static data still to come predates it", true);
@@ -365,6 +391,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         } else if (e instanceof FlowEvent.StableCut c) {
             f.phase = FlowSplit.Phase.STABLE;
             f.nextLsn = c.journalOffset();
+            reportProgressEvery(0); // the snapshot's final counts reach the enumerator before the cut
             ctx.sendSourceEventToCoordinator(new SessionEvents.StableCutReached(f.epoch, f.flow, c.journalOffset()));
             if (config.mode() == Df2RedisOptions.Mode.SNAPSHOT) {
                 f.state = FlowReader.State.DRAINING;

@@ -50,6 +50,10 @@ final class FlowReader {
     boolean releaseHeld;
     /** Running sequence of records without an LSN (snapshot entries, journal blobs). */
     long seq;
+    /** This epoch's progress: snapshot keys emitted, bytes parsed, journal commands emitted. */
+    long snapshotKeys;
+    long bytesParsed;
+    long journalCommands;
 
     FlowReader(FlowSplit split) {
         this.flow = split.flow();
@@ -62,6 +66,13 @@ final class FlowReader {
 
     FlowSplit toSplit() {
         return new FlowSplit(flow, epoch, phase, nextLsn, masterId, lastGlobalTxid);
+    }
+
+    /** Starts the progress counts of a new epoch. */
+    void resetProgress() {
+        snapshotKeys = 0;
+        bytesParsed = 0;
+        journalCommands = 0;
     }
 
     FlowPosition position() {
