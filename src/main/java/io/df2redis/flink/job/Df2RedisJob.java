@@ -153,7 +153,7 @@ public final class Df2RedisJob {
      * {@code java -jar df2redis-local.jar}: the embedded MiniCluster keeps its checkpoints in
      * {@code --state.dir} and resumes from the newest one when the same command runs again.
      */
-    static StreamExecutionEnvironment embedded(JobSettings settings, LocalStateDir state) throws java.io.IOException {
+    public static StreamExecutionEnvironment embedded(JobSettings settings, LocalStateDir state) throws java.io.IOException {
         state.claim(settings);
         Optional<java.nio.file.Path> resume = state.newestCheckpoint();
         if (resume.isPresent()) {
@@ -162,7 +162,14 @@ public final class Df2RedisJob {
         } else {
             LOG.info("new job; its checkpoints go to {}", state.dir());
         }
-        return StreamExecutionEnvironment.getExecutionEnvironment(state.flinkConfig(resume));
+        Configuration flink = state.flinkConfig(resume);
+        if (settings.isSet(Df2RedisOptions.METRICS_PORT)) {
+            int port = settings.get(Df2RedisOptions.METRICS_PORT);
+            flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            flink.setString("metrics.reporter.prom.port", Integer.toString(port));
+            LOG.info("metrics for Prometheus on port {} (/metrics)", port);
+        }
+        return StreamExecutionEnvironment.getExecutionEnvironment(flink);
     }
 
     /**

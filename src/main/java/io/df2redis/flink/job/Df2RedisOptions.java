@@ -182,6 +182,10 @@ public final class Df2RedisOptions {
             ConfigOptions.key("state.dir").stringType().defaultValue("./df2redis-state")
                     .withDescription("Embedded runner (java -jar df2redis-local.jar) only: where its checkpoints are kept; the "
                             + "same command run again resumes from the newest. Delete it to start over.");
+    public static final ConfigOption<Integer> METRICS_PORT =
+            ConfigOptions.key("metrics.port").intType().noDefaultValue()
+                    .withDescription("Embedded runner (java -jar df2redis-local.jar) only: serve every metric for Prometheus on"
+                            + " http://HOST:PORT/metrics (on a Flink cluster, configure its reporter in config.yaml instead).");
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("df2redis")
                     .withDescription("The Flink job's name.");
@@ -205,6 +209,6 @@ public final class Df2RedisOptions {
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
                 VERIFY_REPORT, VERIFY_SAMPLE, VERIFY_RECHECKS, VERIFY_RECHECK_DELAY, VERIFY_TTL_TOLERANCE, VERIFY_PARALLELISM,
-                SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, JOB_NAME, TARGET_PREPARED_FOR_JOB);
+                SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, METRICS_PORT, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }
 }

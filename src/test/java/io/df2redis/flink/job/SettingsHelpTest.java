@@ -43,7 +43,7 @@ class SettingsHelpTest {
     @Test
     void readmeNamesEverySetting() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        String settings = readme.substring(readme.indexOf("## Settings"), readme.indexOf("## Metrics"));
+        String settings = readme.substring(readme.indexOf("## Settings"), readme.indexOf("## Progress and metrics"));
         for (SettingsHelp.Row r : rows()) {
             assertThat(settings).as("README \"Settings\" names " + r.key()).contains("`" + r.key() + "`");
         }

@@ -201,6 +201,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         if (event instanceof SessionEvents.FlowAcked a) {
             metrics.acked(a.flow(), a.ackedLsn());
             progress.acked(a.flow(), a.ackedLsn());
+            metrics.unacknowledgedSince(a.flow(), progress.unacknowledgedSinceMs(a.flow()));
             return;
         }
         if (event instanceof SessionEvents.FlowProgress p) {
@@ -548,6 +549,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         if (offsets != null) {
             metrics.masterOffsets(offsets);
             progress.masterOffsets(offsets, System.currentTimeMillis());
+            for (int f = 0; f < numFlows; f++) {
+                metrics.unacknowledgedSince(f, progress.unacknowledgedSinceMs(f));
+            }
         }
     }
 

@@ -7,12 +7,14 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Metrics of the session controller (DESIGN §7): epoch, kind of sync, sessions lost, and per flow
- * the master's next LSN ({@code DFLY REPLICAOFFSET}), the ACKed LSN and the lag between them.
+ * the master's next LSN ({@code DFLY REPLICAOFFSET}), the ACKed LSN and the lag between them (entries, and the age of the oldest unacknowledged write).
  */
 final class EnumeratorMetrics {
     private final AtomicLongArray masterOffset;
     private final AtomicLongArray acked;
     private final AtomicLongArray journalOffset;
+    /** Per flow: since when (ms) a write has been unacknowledged; 0 none, -1 unknown. */
+    private final AtomicLongArray unackedSince;
     private final Counter sessionsLost;
     private volatile long epoch;
     private volatile long fullSync;
@@ -22,6 +24,7 @@ final class EnumeratorMetrics {
         masterOffset = new AtomicLongArray(flows);
         acked = new AtomicLongArray(flows);
         journalOffset = new AtomicLongArray(flows);
+        unackedSince = new AtomicLongArray(flows);
         MetricGroup g = group.addGroup("dragonfly");
         g.gauge("epoch", (Gauge<Long>) () -> epoch);
         g.gauge("fullSync", (Gauge<Long>) () -> fullSync);
@@ -39,6 +42,17 @@ final class EnumeratorMetrics {
                 long m = masterOffset.get(flow);
                 return a <= 0 || m <= 0 ? -1L : Math.max(0, m - a);
             });
+            // Age of the oldest write the master has not had acknowledged (to its 5 s offset polls).
+            fg.gauge("lagMs", (Gauge<Long>) () -> {
+                long since = unackedSince.get(flow);
+                return since <= 0 ? since : Math.max(0, System.currentTimeMillis() - since);
+            });
+        }
+    }
+
+    void unacknowledgedSince(int flow, long sinceMs) {
+        if (flow >= 0 && flow < unackedSince.length()) {
+            unackedSince.set(flow, sinceMs);
         }
     }
 

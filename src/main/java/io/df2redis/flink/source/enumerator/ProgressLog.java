@@ -129,6 +129,26 @@ final class ProgressLog {
         return sb.toString();
     }
 
+    /**
+     * When the master was first seen past flow {@code flow}'s acknowledged LSN (the age of its oldest
+     * unacknowledged write, to the offset polls' interval): 0 when nothing is unacknowledged, -1 when
+     * unknown (no ACK yet).
+     */
+    long unacknowledgedSinceMs(int flow) {
+        if (acked[flow] <= 0 || masterNext[flow] <= 0) {
+            return -1;
+        }
+        if (masterNext[flow] <= acked[flow]) {
+            return 0;
+        }
+        for (long[] h : history[flow]) {
+            if (h[1] > acked[flow]) {
+                return h[0];
+            }
+        }
+        return history[flow].isEmpty() ? -1 : history[flow].peekFirst()[0];
+    }
+
     /** {@code [0, 3] entries, oldest unacknowledged write ~4.1 s} (or unknown before the first ACK). */
     private String lag(long nowMs) {
         StringBuilder entries = new StringBuilder("[");
@@ -143,13 +163,9 @@ final class ProgressLog {
             known = true;
             long lag = Math.max(0, masterNext[f] - acked[f]);
             entries.append(lag);
-            if (lag > 0) {
-                for (long[] h : history[f]) {
-                    if (h[1] > acked[f]) {
-                        oldestMs = Math.max(oldestMs, nowMs - h[0]);
-                        break;
-                    }
-                }
+            long since = unacknowledgedSinceMs(f);
+            if (since > 0) {
+                oldestMs = Math.max(oldestMs, nowMs - since);
             }
         }
         entries.append("] entries");
