@@ -46,8 +46,19 @@ public final class GlobalTranslator {
         boolean async = args.size() > 1 && "ASYNC".equalsIgnoreCase(new String(args.get(args.size() - 1),
                 StandardCharsets.US_ASCII));
         DbMapping m = config.dbMapping();
+        FilterConfig filter = config.filter();
         switch (name) {
             case "FLUSHALL":
+                if (filter.dbsSelected()) {
+                    // Only the dbs the filter copies.
+                    Set<Integer> dbs = new java.util.TreeSet<>();
+                    for (int d : filter.dbs()) {
+                        if (!m.ignored(d)) {
+                            dbs.add(m.target(d, target.cluster(), null));
+                        }
+                    }
+                    return dbs.isEmpty() ? TargetFlush.NOTHING : new TargetFlush(false, dbs, List.of(), async);
+                }
                 if (m.isIdentity()) {
                     return new TargetFlush(true, Set.of(), List.of(), async);
                 }
@@ -55,6 +66,10 @@ public final class GlobalTranslator {
             case "FLUSHDB": {
                 if (m.ignored(sourceDb)) {
                     counters.inc(Outcome.DB_IGNORED);
+                    return TargetFlush.NOTHING;
+                }
+                if (!filter.dbIncluded(sourceDb)) {
+                    counters.inc(Outcome.FILTER_DB);
                     return TargetFlush.NOTHING;
                 }
                 int db = m.target(sourceDb, target.cluster(), null);

@@ -35,10 +35,29 @@ public final class JournalSplitter {
     private final int flowCount;
     private final TranslationCounters counters;
     private final SkipListener skips;
+    private final FilterConfig filter;
+    private final MovedIn movedIn;
     private boolean strayLogged;
+
+    /**
+     * What a RENAME, RENAMENX or COPY from a key the filters leave out into one they copy becomes:
+     * the target never had the source's value, so it is read from the source now. Implemented by the
+     * Flink layer (a connection to the master); returns the command to apply to the destination
+     * instead (a {@code RESTORE} of the master's {@code DUMP}, or {@code DEL} when the master no
+     * longer has the key), in source names.
+     */
+    public interface MovedIn {
+        List<byte[]> fetch(int db, byte[] destination);
+    }
 
     public JournalSplitter(TranslateConfig config, int flowId, int flowCount, TranslationCounters counters,
             SkipListener skips) {
+        this(config, flowId, flowCount, counters, skips, null);
+    }
+
+    /** @param movedIn reads a moved-in key's value from the source (null: such moves are skipped and reported) */
+    public JournalSplitter(TranslateConfig config, int flowId, int flowCount, TranslationCounters counters,
+            SkipListener skips, MovedIn movedIn) {
         if (flowId < 0 || flowId >= flowCount) {
             throw new IllegalArgumentException("flow " + flowId + " of " + flowCount);
         }
@@ -47,6 +66,8 @@ public final class JournalSplitter {
         this.flowCount = flowCount;
         this.counters = counters;
         this.skips = skips;
+        this.filter = config.filter();
+        this.movedIn = movedIn;
     }
 
     /** The per-slot units of one journal command, in order; empty when it is dropped here. */
@@ -62,8 +83,20 @@ public final class JournalSplitter {
             counters.inc(Outcome.DB_IGNORED);
             return List.of();
         }
+        if (!filter.dbIncluded(db)) {
+            counters.inc(Outcome.FILTER_DB);
+            return List.of();
+        }
         byte[] name = args.get(0);
         String upper = new String(name, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+        if (filter.commandDropped(upper)) {
+            counters.inc(Outcome.FILTER_COMMAND);
+            return List.of();
+        }
+        if (!filter.typeIncluded(FilterConfig.commandType(upper))) {
+            counters.inc(Outcome.FILTER_TYPE);
+            return List.of();
+        }
         CommandTable.Spec spec = CommandTable.spec(name);
         if (spec == null) {
             return unknown(db, args, upper);
@@ -92,12 +125,31 @@ public final class JournalSplitter {
     }
 
     private List<SlotCommand> single(int db, List<byte[]> args, List<Integer> positions, String name) {
-        byte[] first = args.get(positions.get(0));
         for (int p : positions) {
             if (!owned(args.get(p))) {
                 return stray(db, args.get(p), name);
             }
         }
+        int in = 0;
+        for (int p : positions) {
+            if (filter.keyIncluded(args.get(p))) {
+                in++;
+            }
+        }
+        if (in == 0) {
+            counters.add(Outcome.FILTER_KEY, positions.size());
+            return List.of();
+        }
+        if (in < positions.size()) {
+            // Keys on both sides of the filter, not cut without changing the meaning (SUNIONSTORE of
+            // an included destination from an excluded source): left out, reported; verify finds it.
+            counters.inc(Outcome.FILTER_MIXED_SKIPPED);
+            skips.onSkip(new SkipReport(db, args.get(positions.get(0)), name, null,
+                    "its keys are on both sides of filter.keys.*; not applied"));
+            return List.of();
+        }
+        args = mapped(args, positions);
+        byte[] first = args.get(positions.get(0));
         int slot = Slots.slot(first);
         for (int p : positions) {
             if (Slots.slot(args.get(p)) != slot) {
@@ -105,6 +157,18 @@ public final class JournalSplitter {
             }
         }
         return List.of(new SlotCommand(db, slot, first, args));
+    }
+
+    /** {@code args} with the keys at {@code positions} renamed by {@code map.key-prefix}. */
+    private List<byte[]> mapped(List<byte[]> args, List<Integer> positions) {
+        if (!filter.mapsKeys()) {
+            return args;
+        }
+        List<byte[]> out = new ArrayList<>(args);
+        for (int p : positions) {
+            out.set(p, filter.mapKey(args.get(p)));
+        }
+        return out;
     }
 
     /** Groups of {@code width} arguments starting at each key, re-assembled per slot. */
@@ -115,12 +179,18 @@ public final class JournalSplitter {
         }
         Map<Integer, List<byte[]>> bySlot = new LinkedHashMap<>();
         Map<Integer, byte[]> firstKey = new LinkedHashMap<>();
+        int excluded = 0;
         for (int p : positions) {
             byte[] key = args.get(p);
             if (!owned(key)) {
                 stray(db, key, name(args));
                 continue;
             }
+            if (!filter.keyIncluded(key)) {
+                excluded++;
+                continue;
+            }
+            key = filter.mapKey(key);
             int slot = Slots.slot(key);
             List<byte[]> a = bySlot.computeIfAbsent(slot, s -> {
                 List<byte[]> l = new ArrayList<>();
@@ -128,9 +198,13 @@ public final class JournalSplitter {
                 return l;
             });
             firstKey.putIfAbsent(slot, key);
-            for (int i = 0; i < width; i++) {
+            a.add(key);
+            for (int i = 1; i < width; i++) {
                 a.add(args.get(p + i));
             }
+        }
+        if (excluded > 0) {
+            counters.add(Outcome.FILTER_KEY, excluded);
         }
         if (bySlot.size() > 1) {
             counters.inc(Outcome.SPLIT);
@@ -138,7 +212,7 @@ public final class JournalSplitter {
         List<SlotCommand> out = new ArrayList<>(bySlot.size());
         for (Map.Entry<Integer, List<byte[]>> e : bySlot.entrySet()) {
             List<byte[]> a = e.getValue();
-            out.add(new SlotCommand(db, e.getKey(), firstKey.get(e.getKey()), a.size() == args.size() ? args : a));
+            out.add(new SlotCommand(db, e.getKey(), firstKey.get(e.getKey()), a.size() == args.size() && !filter.mapsKeys() ? args : a));
         }
         return out;
     }
@@ -156,6 +230,31 @@ public final class JournalSplitter {
         if (!owned(dst)) {
             return stray(db, dst, name);
         }
+        boolean srcIn = filter.keyIncluded(src);
+        boolean dstIn = filter.keyIncluded(dst);
+        if (!srcIn && !dstIn) {
+            counters.add(Outcome.FILTER_KEY, 2);
+            return List.of();
+        }
+        if (!dstIn) {
+            // The key leaves the copied set: on the target it is gone (a COPY changes nothing there).
+            counters.inc(Outcome.FILTER_MOVED_OUT);
+            if (name.equals("COPY")) {
+                return List.of();
+            }
+            byte[] k = filter.mapKey(src);
+            return List.of(new SlotCommand(db, Slots.slot(k), k, List.of("DEL".getBytes(StandardCharsets.US_ASCII), k)));
+        }
+        if (!srcIn) {
+            return movedIn(db, dst, name);
+        }
+        if (filter.mapsKeys()) {
+            src = filter.mapKey(src);
+            dst = filter.mapKey(dst);
+            args = new ArrayList<>(args);
+            args.set(1, src);
+            args.set(2, dst);
+        }
         int s = Slots.slot(src);
         int d = Slots.slot(dst);
         if (s == d) {
@@ -163,6 +262,19 @@ public final class JournalSplitter {
         }
         counters.inc(Outcome.SPLIT);
         return List.of(new SlotCommand(db, s, src, args), new SlotCommand(db, d, dst, args));
+    }
+
+    /** A move from an excluded key into an included one: the destination's value comes from the source. */
+    private List<SlotCommand> movedIn(int db, byte[] dst, String name) {
+        counters.inc(Outcome.FILTER_MOVED_IN);
+        if (movedIn == null) {
+            skips.onSkip(new SkipReport(db, dst, name, null, "moved in from a key filter.keys.* leaves out; not applied"));
+            return List.of();
+        }
+        List<byte[]> replacement = new ArrayList<>(movedIn.fetch(db, dst));
+        byte[] k = filter.mapKey(dst);
+        replacement.set(1, k);
+        return List.of(new SlotCommand(db, Slots.slot(k), k, replacement));
     }
 
     private List<SlotCommand> keyless(int db, List<byte[]> args, String name, CommandTable.Spec spec) {

@@ -55,7 +55,21 @@ public enum Outcome {
     /** Exactly-once: global commands already applied before a restore (a later write survives): skipped. */
     GLOBAL_REPLAY_SKIPPED,
     /** Exactly-once: units whose commands span several slots or dbs, written without a watermark. */
-    EXACTLY_ONCE_UNWRAPPED;
+    EXACTLY_ONCE_UNWRAPPED,
+    /** Records of a db {@code filter.dbs} leaves out. */
+    FILTER_DB,
+    /** Keys (snapshot entries, keys of journal commands) {@code filter.keys.*} leaves out. */
+    FILTER_KEY,
+    /** Snapshot entries and journal commands of a type {@code filter.types} leaves out. */
+    FILTER_TYPE,
+    /** Journal commands {@code filter.commands} drops. */
+    FILTER_COMMAND,
+    /** Journal commands with keys on both sides of the key filter, which cannot be cut: skipped, reported. */
+    FILTER_MIXED_SKIPPED,
+    /** RENAME/COPY from an excluded key into an included one: the destination read from the source. */
+    FILTER_MOVED_IN,
+    /** RENAME from an included key into an excluded one: applied as DEL of the source (COPY: nothing). */
+    FILTER_MOVED_OUT;
 
     /** Metric name, e.g. {@code stray-dropped}. */
     public String metricName() {

@@ -51,6 +51,7 @@ public final class TranslateConfig {
     private final MergedFlush mergedFlush;
     private final DragonflySharding sharding;
     private final String internalKeyPrefix;
+    private final FilterConfig filter;
     private final long maxParkedBytes;
     private final long crossSlotWaitTimeoutMs;
     private final long doneMarkerTtlMs;
@@ -68,6 +69,7 @@ public final class TranslateConfig {
         this.mergedFlush = b.mergedFlush;
         this.sharding = b.sharding;
         this.internalKeyPrefix = b.internalKeyPrefix;
+        this.filter = b.filter;
         this.maxParkedBytes = b.maxParkedBytes;
         this.crossSlotWaitTimeoutMs = b.crossSlotWaitTimeoutMs;
         this.doneMarkerTtlMs = b.doneMarkerTtlMs;
@@ -100,7 +102,9 @@ public final class TranslateConfig {
      * {@code native-batch.elements}, {@code native-batch.bytes}, {@code restore-max-bytes}, {@code
      * unknown-commands} and {@code cross-slot-commands} (skip | fail), {@code sharding} (xxh64 |
      * hash-tag | cluster-slot), {@code internal-key-prefix}, {@code max-parked-bytes}, {@code
-     * cross-slot-wait-timeout-ms}, {@code done-marker-ttl-ms}.
+     * cross-slot-wait-timeout-ms}, {@code done-marker-ttl-ms}. Also the {@link FilterConfig} keys
+     * {@code filter.keys.include}, {@code filter.keys.exclude}, {@code filter.dbs}, {@code
+     * filter.types}, {@code filter.commands} and {@code map.key-prefix}.
      */
     /** A {@code translate.*} setting as {@code --help} and README list it. */
     public record Setting(String key, String defaultValue, String meaning) {}
@@ -170,6 +174,9 @@ public final class TranslateConfig {
                 throw new IllegalArgumentException(e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
             }
         }
+        b.filter(FilterConfig.parse(settings.get("filter.keys.include"), settings.get("filter.keys.exclude"),
+                settings.get("filter.dbs"), settings.get("filter.types"), settings.get("filter.commands"),
+                settings.get("map.key-prefix")));
         try {
             b.dbMapping(DbMapping.parse(mapping, merge));
         } catch (IllegalArgumentException ex) {
@@ -274,6 +281,11 @@ public final class TranslateConfig {
     }
 
     /** Prefix of the target keys df2redis itself writes (cross-slot staging keys and markers). */
+    /** What is copied and under which names ({@code filter.*}, {@code map.key-prefix}). */
+    public FilterConfig filter() {
+        return filter;
+    }
+
     public String internalKeyPrefix() {
         return internalKeyPrefix;
     }
@@ -306,6 +318,7 @@ public final class TranslateConfig {
         private MergedFlush mergedFlush = MergedFlush.FAIL;
         private DragonflySharding sharding = DragonflySharding.DEFAULT;
         private String internalKeyPrefix = "__df2redis:";
+        private FilterConfig filter = FilterConfig.NONE;
         private long maxParkedBytes = 256L << 20;
         private long crossSlotWaitTimeoutMs = 10 * 60_000L;
         private long doneMarkerTtlMs = 7 * 24 * 3_600_000L;
@@ -377,6 +390,11 @@ public final class TranslateConfig {
 
         public Builder sharding(DragonflySharding s) {
             this.sharding = s;
+            return this;
+        }
+
+        public Builder filter(FilterConfig f) {
+            this.filter = f;
             return this;
         }
 

@@ -46,6 +46,23 @@ final class KeyComparator {
         return !(r instanceof RespReply.Error);
     }
 
+    /**
+     * Reads the target with the commands written for source keys: each command's key ({@code
+     * args[1]}) renamed to the key's target name.
+     */
+    private List<RespReply> readTarget(int db, List<byte[][]> commands) throws IOException {
+        if (config.scope() == KeyScope.ALL) {
+            return target.read(db, commands);
+        }
+        List<byte[][]> renamed = new ArrayList<>(commands.size());
+        for (byte[][] c : commands) {
+            byte[][] r = c.clone();
+            r[1] = config.scope().targetName(c[1]);
+            renamed.add(r);
+        }
+        return target.read(db, renamed);
+    }
+
     long typeOnly() {
         return typeOnly;
     }
@@ -64,7 +81,7 @@ final class KeyComparator {
         long t0 = System.currentTimeMillis();
         List<RespReply> sm = source.read(db, meta);
         long t1 = System.currentTimeMillis();
-        List<RespReply> tm = target.read(targetDb, meta);
+        List<RespReply> tm = readTarget(targetDb, meta);
         long t2 = System.currentTimeMillis();
         long tolerance = config.ttlToleranceMs() + (absoluteExpiry ? 0 : t2 - t0);
         KeyState[] s = states(keys, sm, t1);
@@ -75,6 +92,9 @@ final class KeyComparator {
         for (int i = 0; i < keys.size(); i++) {
             if (!s[i].exists() && !t[i].exists()) {
                 continue; // gone from both since the scan
+            }
+            if (s[i].exists() && !config.scope().type(s[i].type())) {
+                continue; // a type the migration leaves out
             }
             compared[0]++;
             if (!t[i].exists()) {
@@ -99,7 +119,7 @@ final class KeyComparator {
                     : sizeCommand(s[i].type(), keys.get(i)));
         }
         List<RespReply> ss = source.read(db, sizes);
-        List<RespReply> ts = target.read(targetDb, sizes);
+        List<RespReply> ts = readTarget(targetDb, sizes);
         List<Integer> small = new ArrayList<>();
         List<Integer> big = new ArrayList<>();
         List<Integer> bigStrings = new ArrayList<>();
@@ -136,7 +156,7 @@ final class KeyComparator {
                 lengths.add(new byte[][] {b("STRLEN"), keys.get(i)});
             }
             List<RespReply> sl = source.read(db, lengths);
-            List<RespReply> tl = target.read(targetDb, lengths);
+            List<RespReply> tl = readTarget(targetDb, lengths);
             for (int j = 0; j < bigStrings.size(); j++) {
                 int i = bigStrings.get(j);
                 s[i] = s[i].withSize(size(sl.get(j)));
@@ -154,7 +174,7 @@ final class KeyComparator {
                 fetch.add(wholeCommand(s[i].type(), keys.get(i)));
             }
             List<RespReply> sv = source.read(db, fetch);
-            List<RespReply> tv = target.read(targetDb, fetch);
+            List<RespReply> tv = readTarget(targetDb, fetch);
             for (int j = 0; j < small.size(); j++) {
                 int i = small.get(j);
                 valueDiffers[i] = !sameValue(s[i].type(), sv.get(j), tv.get(j));
@@ -279,7 +299,7 @@ final class KeyComparator {
                 int chunk = config.smallBytes();
                 for (long from = 0; from < k.size(); from += chunk) {
                     byte[][] c = {b("GETRANGE"), key, b(Long.toString(from)), b(Long.toString(Math.min(k.size(), from + chunk) - 1))};
-                    if (!equalReplies(source.read(db, List.<byte[][]>of(c)).get(0), target.read(targetDb, List.<byte[][]>of(c)).get(0))) {
+                    if (!equalReplies(source.read(db, List.<byte[][]>of(c)).get(0), readTarget(targetDb, List.<byte[][]>of(c)).get(0))) {
                         return false;
                     }
                 }
@@ -288,7 +308,7 @@ final class KeyComparator {
             case "list": {
                 for (long from = 0; from < k.size(); from += n) {
                     byte[][] c = {b("LRANGE"), key, b(Long.toString(from)), b(Long.toString(from + n - 1))};
-                    if (!equalReplies(source.read(db, List.<byte[][]>of(c)).get(0), target.read(targetDb, List.<byte[][]>of(c)).get(0))) {
+                    if (!equalReplies(source.read(db, List.<byte[][]>of(c)).get(0), readTarget(targetDb, List.<byte[][]>of(c)).get(0))) {
                         return false;
                     }
                 }
@@ -299,7 +319,7 @@ final class KeyComparator {
                 while (true) {
                     byte[][] c = {b("XRANGE"), key, b(start), b("+"), b("COUNT"), b(Integer.toString(n))};
                     RespReply s = source.read(db, List.<byte[][]>of(c)).get(0);
-                    RespReply t = target.read(targetDb, List.<byte[][]>of(c)).get(0);
+                    RespReply t = readTarget(targetDb, List.<byte[][]>of(c)).get(0);
                     if (!equalReplies(s, t)) {
                         return false;
                     }
@@ -350,7 +370,7 @@ final class KeyComparator {
             for (int i = 0; i < items.size(); i += pairs ? 2 : 1) {
                 args.add(((RespReply.Bulk) items.get(i)).bytes());
             }
-            RespReply t = target.read(targetDb, List.<byte[][]>of(args.toArray(new byte[0][]))).get(0);
+            RespReply t = readTarget(targetDb, List.<byte[][]>of(args.toArray(new byte[0][]))).get(0);
             if (t instanceof RespReply.Error) {
                 return false;
             }

@@ -176,7 +176,12 @@ public final class Verifier {
                     do {
                         p = s.scan(node, db, cursor, config.scanCount());
                         cursor = p.cursor();
-                        List<byte[]> keys = sampled(p.keys());
+                        List<byte[]> keys = new ArrayList<>();
+                        for (byte[] k : sampled(p.keys())) {
+                            if (config.scope().sourceKey(k)) {
+                                keys.add(k);
+                            }
+                        }
                         if (!keys.isEmpty()) {
                             pages.put(new Page(db, targetDb, keys));
                         }
@@ -219,17 +224,24 @@ public final class Verifier {
             do {
                 KeyspaceClient.ScanPage p = t.scan(node, targetDb, cursor, config.scanCount());
                 cursor = p.cursor();
+                // Target keys by their source names; keys of no copied source key are not the job's.
                 List<byte[]> keys = new ArrayList<>();
-                for (byte[] k : sampled(p.keys())) {
-                    if (!internal(k)) {
-                        keys.add(k);
+                java.util.Map<ByteBuffer, byte[]> targetNameOf = new java.util.HashMap<>();
+                for (byte[] k : p.keys()) {
+                    byte[] source = internal(k) ? null : config.scope().sourceName(k);
+                    if (source != null && config.scope().sourceKey(source) && sampled(List.of(source)).size() == 1) {
+                        keys.add(source);
+                        targetNameOf.put(ByteBuffer.wrap(source), k);
                     }
                 }
-                List<byte[]> extra = absentFromSource(s, candidates, keys);
+                List<byte[]> extra = new ArrayList<>();
+                for (byte[] sourceName : absentFromSource(s, candidates, keys)) {
+                    extra.add(targetNameOf.get(ByteBuffer.wrap(sourceName)));
+                }
                 if (!extra.isEmpty()) {
                     KeyState[] states = cmp.targetStates(targetDb, extra);
                     for (int i = 0; i < extra.size(); i++) {
-                        if (states[i].exists()) {
+                        if (states[i].exists() && config.scope().type(states[i].type())) {
                             compared.incrementAndGet();
                             found.put(new DiffKey(true, targetDb, ByteBuffer.wrap(extra.get(i))),
                                     new Difference(targetDb, extra.get(i), Difference.Kind.EXTRA, KeyState.ABSENT, states[i]));
@@ -279,7 +291,7 @@ public final class Verifier {
                     for (Difference now : cmp.compare(d.db(), config.targetDb().apply(d.db()), List.of(d.key()), ignored)) {
                         found.put(e.getKey(), now);
                     }
-                } else if (!absentFromSource(s, config.sourceDbs().apply(d.db()), List.of(d.key())).isEmpty()) {
+                } else if (!absentFromSource(s, config.sourceDbs().apply(d.db()), List.of(config.scope().sourceName(d.key()))).isEmpty()) {
                     KeyState now = cmp.targetStates(d.db(), List.of(d.key()))[0];
                     if (now.exists()) {
                         found.put(e.getKey(), new Difference(d.db(), d.key(), Difference.Kind.EXTRA, KeyState.ABSENT, now));

@@ -17,10 +17,11 @@ import java.util.function.IntFunction;
  * @param sample fraction of keys compared, {@code (0, 1]}: the same keys both ways
  * @param parallelism threads comparing source pages (each with its own connections)
  * @param report JSON-lines file with one line per differing key, or null
+ * @param scope the keys the migration copies, and their names in the target
  */
 public record VerifyConfig(IntFunction<Integer> targetDb, IntFunction<List<Integer>> sourceDbs, String ignorePrefix,
         long ttlToleranceMs, int rechecks, Duration recheckDelay, double sample, int parallelism, int scanCount,
-        int smallElements, int smallBytes, Path report) {
+        int smallElements, int smallBytes, Path report, KeyScope scope) {
     public static final int IGNORED = -1;
 
     public VerifyConfig {
@@ -44,47 +45,52 @@ public record VerifyConfig(IntFunction<Integer> targetDb, IntFunction<List<Integ
     /** Identity db mapping, exact expiries, 3 rechecks 5 s apart, every key, 4 threads. */
     public static VerifyConfig defaults() {
         return new VerifyConfig(db -> db, db -> List.of(db), "__df2redis:", 0, 3, Duration.ofSeconds(5), 1.0, 4, 1000,
-                512, 256 * 1024, null);
+                512, 256 * 1024, null, KeyScope.ALL);
     }
 
     public VerifyConfig withDbMapping(IntFunction<Integer> targetDb, IntFunction<List<Integer>> sourceDbs) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, rechecks, recheckDelay, sample,
-                parallelism, scanCount, smallElements, smallBytes, report);
+                parallelism, scanCount, smallElements, smallBytes, report, scope);
     }
 
     public VerifyConfig withRechecks(int n, Duration delay) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, n, delay, sample, parallelism,
-                scanCount, smallElements, smallBytes, report);
+                scanCount, smallElements, smallBytes, report, scope);
     }
 
     public VerifyConfig withTtlTolerance(long ms) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ms, rechecks, recheckDelay, sample, parallelism,
-                scanCount, smallElements, smallBytes, report);
+                scanCount, smallElements, smallBytes, report, scope);
     }
 
     public VerifyConfig withSample(double fraction) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, rechecks, recheckDelay, fraction,
-                parallelism, scanCount, smallElements, smallBytes, report);
+                parallelism, scanCount, smallElements, smallBytes, report, scope);
     }
 
     public VerifyConfig withParallelism(int n) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, rechecks, recheckDelay, sample, n,
-                scanCount, smallElements, smallBytes, report);
+                scanCount, smallElements, smallBytes, report, scope);
     }
 
     /** Smaller chunks make big-key paths testable with small data. */
     public VerifyConfig withChunks(int scanCount, int smallElements, int smallBytes) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, rechecks, recheckDelay, sample,
-                parallelism, scanCount, smallElements, smallBytes, report);
+                parallelism, scanCount, smallElements, smallBytes, report, scope);
     }
 
     public VerifyConfig withReport(Path file) {
         return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, rechecks, recheckDelay, sample,
-                parallelism, scanCount, smallElements, smallBytes, file);
+                parallelism, scanCount, smallElements, smallBytes, file, scope);
+    }
+
+    public VerifyConfig withScope(KeyScope keys) {
+        return new VerifyConfig(targetDb, sourceDbs, ignorePrefix, ttlToleranceMs, rechecks, recheckDelay, sample,
+                parallelism, scanCount, smallElements, smallBytes, report, keys);
     }
 
     public VerifyConfig withIgnorePrefix(String prefix) {
         return new VerifyConfig(targetDb, sourceDbs, prefix, ttlToleranceMs, rechecks, recheckDelay, sample,
-                parallelism, scanCount, smallElements, smallBytes, report);
+                parallelism, scanCount, smallElements, smallBytes, report, scope);
     }
 }

@@ -7,6 +7,7 @@ import io.df2redis.resp.RespWriter;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -116,6 +117,22 @@ public final class MasterConnection implements Closeable {
             throw new DragonflyException(name + ": no reply to '" + describe(args) + "' within the reply timeout", e);
         } catch (RespProtocolException e) {
             throw new DragonflyException(name + ": malformed reply to '" + describe(args) + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #callRaw(String...)} with binary arguments (keys). */
+    public RespReply callRaw(List<byte[]> args) throws IOException {
+        out.write(RespWriter.encode(args));
+        out.flush();
+        try {
+            return reader.read();
+        } catch (java.io.EOFException e) {
+            throw new DragonflyException(name + ": the master closed the connection before answering a "
+                    + new String(args.get(0), java.nio.charset.StandardCharsets.UTF_8), e);
+        } catch (SocketTimeoutException e) {
+            throw new DragonflyException(name + ": no reply within the reply timeout", e);
+        } catch (RespProtocolException e) {
+            throw new DragonflyException(name + ": malformed reply: " + e.getMessage(), e);
         }
     }
 

@@ -141,6 +141,27 @@ public final class Df2RedisOptions {
             ConfigOptions.key("db-map.allow-merge").booleanType().defaultValue(false)
                     .withDescription("Allow two source dbs to map to one target db.");
 
+    // ---- filters and renaming (snapshot and journal alike) ----
+    public static final ConfigOption<String> FILTER_KEYS_INCLUDE =
+            ConfigOptions.key("filter.keys.include").stringType().noDefaultValue()
+                    .withDescription("Keys copied: comma-separated globs (*, ?, [a-z], \\x) or regex:<Java regex>; default all.");
+    public static final ConfigOption<String> FILTER_KEYS_EXCLUDE =
+            ConfigOptions.key("filter.keys.exclude").stringType().noDefaultValue()
+                    .withDescription("Keys not copied (globs or regex:), checked after the includes.");
+    public static final ConfigOption<String> FILTER_DBS =
+            ConfigOptions.key("filter.dbs").stringType().noDefaultValue()
+                    .withDescription("Source dbs copied, e.g. 0,2; default all.");
+    public static final ConfigOption<String> FILTER_TYPES =
+            ConfigOptions.key("filter.types").stringType().noDefaultValue()
+                    .withDescription("Types copied (string, list, set, zset, hash, stream, json, bloom, …); default all. Journal"
+                            + " commands by their name's type (HSET: hash); DEL, EXPIRE, RENAME… pass.");
+    public static final ConfigOption<String> FILTER_COMMANDS =
+            ConfigOptions.key("filter.commands").stringType().noDefaultValue()
+                    .withDescription("Journal commands dropped, e.g. XADD,PFADD.");
+    public static final ConfigOption<String> MAP_KEY_PREFIX =
+            ConfigOptions.key("map.key-prefix").stringType().noDefaultValue()
+                    .withDescription("Rename keys on the way: old:new pairs, comma-separated (the first that matches).");
+
     // ---- verify (--mode verify) ----
     public static final ConfigOption<String> VERIFY_REPORT =
             ConfigOptions.key("verify.report").stringType().noDefaultValue()
@@ -208,6 +229,7 @@ public final class Df2RedisOptions {
                 WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
+                FILTER_KEYS_INCLUDE, FILTER_KEYS_EXCLUDE, FILTER_DBS, FILTER_TYPES, FILTER_COMMANDS, MAP_KEY_PREFIX,
                 VERIFY_REPORT, VERIFY_SAMPLE, VERIFY_RECHECKS, VERIFY_RECHECK_DELAY, VERIFY_TTL_TOLERANCE, VERIFY_PARALLELISM,
                 SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, METRICS_PORT, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }

@@ -56,8 +56,8 @@ public final class SettingsHelp {
         if (key.startsWith("writer.")) {
             return "Writer";
         }
-        if (key.startsWith("full-sync.") || key.startsWith("db-map")) {
-            return "Mapping and full sync";
+        if (key.startsWith("full-sync.") || key.startsWith("db-map") || key.startsWith("filter.") || key.startsWith("map.")) {
+            return "Mapping, filters and full sync";
         }
         if (key.startsWith("sink.")) {
             return "Delivery";

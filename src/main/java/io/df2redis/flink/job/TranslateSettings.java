@@ -14,7 +14,8 @@ public final class TranslateSettings {
     public static TranslateConfig translateConfig(JobSettings s) {
         Map<String, String> t = new HashMap<>();
         for (Map.Entry<String, String> e : s.asMap().entrySet()) {
-            if (e.getKey().startsWith(Df2RedisOptions.TRANSLATE_PREFIX)) {
+            if (e.getKey().startsWith(Df2RedisOptions.TRANSLATE_PREFIX) || e.getKey().startsWith("filter.")
+                    || e.getKey().equals(Df2RedisOptions.MAP_KEY_PREFIX.key())) {
                 t.put(e.getKey(), e.getValue());
             }
         }
@@ -24,7 +25,7 @@ public final class TranslateSettings {
             return TranslateConfig.fromSettings(t);
         } catch (IllegalArgumentException e) {
             // The message starts with "key=value: …"; db-mapping is the job's db-map.
-            String key = e.getMessage().split("[=:]", 2)[0];
+            String key = e.getMessage().split("[=:]", 2)[0].trim();
             if (key.equals("translate.db-mapping") || key.equals("translate.allow-merge")) {
                 key = Df2RedisOptions.DB_MAP.key();
             }

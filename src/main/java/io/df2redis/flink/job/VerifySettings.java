@@ -4,6 +4,8 @@ import io.df2redis.redis.RedisTarget;
 import io.df2redis.redis.TlsOptions;
 import io.df2redis.translate.DbMapping;
 import io.df2redis.translate.UnmappedDatabaseException;
+import io.df2redis.translate.FilterConfig;
+import io.df2redis.verify.KeyScope;
 import io.df2redis.verify.VerifyConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +19,12 @@ public final class VerifySettings {
         DbMapping mapping = s.dbMapping();
         boolean clusterTarget = s.get(Df2RedisOptions.TARGET_CLUSTER) == Df2RedisOptions.TargetMode.CLUSTER;
         String report = s.get(Df2RedisOptions.VERIFY_REPORT);
+        FilterConfig filter = TranslateSettings.translateConfig(s).filter();
         try {
             return VerifyConfig.defaults()
-                    .withDbMapping(db -> targetDb(mapping, db, clusterTarget), targetDb -> sourceDbs(mapping, targetDb))
+                    .withDbMapping(db -> filter.dbIncluded(db) ? targetDb(mapping, db, clusterTarget) : VerifyConfig.IGNORED,
+                            targetDb -> sourceDbs(mapping, targetDb).stream().filter(filter::dbIncluded).toList())
+                    .withScope(scope(filter))
                     .withIgnorePrefix(TranslateSettings.translateConfig(s).internalKeyPrefix())
                     .withTtlTolerance(s.get(Df2RedisOptions.VERIFY_TTL_TOLERANCE).toMillis())
                     .withRechecks(s.get(Df2RedisOptions.VERIFY_RECHECKS), s.get(Df2RedisOptions.VERIFY_RECHECK_DELAY))
@@ -30,6 +35,43 @@ public final class VerifySettings {
             String key = e.getMessage().split(" ", 2)[0];
             throw new InvalidSettingException(key.startsWith("verify.") ? key : "verify", e.getMessage());
         }
+    }
+
+    /** The job's key filters and renaming as verify's scope. */
+    static KeyScope scope(FilterConfig filter) {
+        if (filter.isNone()) {
+            return KeyScope.ALL;
+        }
+        return new KeyScope() {
+            @Override
+            public boolean sourceKey(byte[] key) {
+                return filter.keyIncluded(key);
+            }
+
+            @Override
+            public byte[] targetName(byte[] sourceKey) {
+                return filter.mapKey(sourceKey);
+            }
+
+            @Override
+            public byte[] sourceName(byte[] targetKey) {
+                return filter.unmapKey(targetKey);
+            }
+
+            @Override
+            public boolean type(String redisType) {
+                String name = switch (redisType) {
+                    case "ReJSON-RL" -> "json";
+                    case "MBbloom--" -> "bloom";
+                    case "MBbloomCF" -> "cuckoo";
+                    case "CMSk-TYPE" -> "cms";
+                    case "TopK-TYPE" -> "topk";
+                    case "string", "list", "set", "zset", "hash", "stream" -> redisType;
+                    default -> "module";
+                };
+                return filter.typeIncluded(name);
+            }
+        };
     }
 
     private static int targetDb(DbMapping mapping, int db, boolean cluster) {

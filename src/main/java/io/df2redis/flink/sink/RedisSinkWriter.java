@@ -73,6 +73,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
     private final Watermarks watermarks;
     /** Staging and marker keys of cross-slot moves, kept when a global command clears this writer's slots. */
     private final String internalKeyPrefix;
+    private final io.df2redis.translate.FilterConfig filter;
     private volatile boolean closed;
 
     RedisSinkWriter(WriterInitContext ctx, RedisSink.Config config, Collection<RedisSinkState> restored) throws IOException {
@@ -102,6 +103,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
             this.exactlyOnce = config.settings().get(Df2RedisOptions.SINK_DELIVERY_GUARANTEE) == Df2RedisOptions.DeliveryGuarantee.EXACTLY_ONCE;
             this.watermarks = new Watermarks(tc.internalKeyPrefix(), exactlyOnce && loadFunctions());
             this.internalKeyPrefix = tc.internalKeyPrefix();
+            this.filter = tc.filter();
             AppliedPositions positions = null;
             if (exactlyOnce) {
                 // A restore replays what followed the checkpoint: the target's watermarks say what of it is there.
@@ -254,7 +256,12 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         applier.reset();
         if (clearTarget) {
             // Moves of the new epoch another writer already staged in these slots stay.
-            long n = redis.clearSlots(null, ownedSlots, CrossSlotMove.moveKeyOfEpoch(internalKeyPrefix, epoch));
+            java.util.function.Predicate<byte[]> keep = CrossSlotMove.moveKeyOfEpoch(internalKeyPrefix, epoch);
+            if (filter.selectsKeys()) {
+                java.util.function.Predicate<byte[]> moves = keep;
+                keep = k -> moves.test(k) || (!filter.ownsTargetKey(k) && !isInternal(k)); // keys the job does not write stay
+            }
+            long n = redis.clearSlots(null, ownedSlots, keep);
             keepTargetMarker();
             LOG.info("writer {}: full sync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
         } else {
@@ -446,7 +453,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         @Override
         public void flush(TargetFlush flush) {
             try {
-                if (config.parallelism() == 1 && flush.slotRanges().isEmpty()) {
+                if (config.parallelism() == 1 && flush.slotRanges().isEmpty() && !filter.selectsKeys()) {
                     // The only writer: the target's own flush is exact and fast.
                     if (flush.all()) {
                         redis.flushAll();
@@ -468,7 +475,13 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                     slots.and(ranges);
                 }
                 Set<Integer> dbs = flush.all() ? null : new HashSet<>(flush.dbs());
-                long n = redis.clearSlots(dbs, slots, CrossSlotMove.anyMoveKey(internalKeyPrefix));
+                // Keep the staging keys of moves; with key filters or renaming, also the keys the job does not write.
+                java.util.function.Predicate<byte[]> keep = CrossSlotMove.anyMoveKey(internalKeyPrefix);
+                if (filter.selectsKeys()) {
+                    java.util.function.Predicate<byte[]> moves = keep;
+                    keep = k -> moves.test(k) || (!filter.ownsTargetKey(k) && !isInternal(k));
+                }
+                long n = redis.clearSlots(dbs, slots, keep);
                 keepTargetMarker();
                 LOG.info("writer {}: {}: cleared {} keys of its slots", subtask, flush, n);
             } catch (InterruptedException e) {
@@ -478,6 +491,12 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                 throw new IllegalStateException("flushing the target for " + flush + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The job's own keys (watermarks, markers): a filtered flush clears them as an unfiltered one does. */
+    private boolean isInternal(byte[] key) {
+        return new String(key, 0, Math.min(key.length, internalKeyPrefix.length()), StandardCharsets.ISO_8859_1)
+                .equals(internalKeyPrefix);
     }
 
     /**

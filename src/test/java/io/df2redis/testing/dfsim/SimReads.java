@@ -67,6 +67,15 @@ final class SimReads {
             switch (cmd) {
                 case "GET":
                     return v == null ? NULL : bulk(v.str);
+                case "DUMP": {
+                    if (v == null) {
+                        return NULL;
+                    }
+                    // As a Dragonfly master dumps: its own type bytes, RDB version 9.
+                    io.df2redis.dragonfly.event.RdbValue rv = new io.df2redis.dragonfly.encode.ValueEncoder().encode(v.toDecoded());
+                    return bulk(io.df2redis.dragonfly.rdb.DumpPayload.build(io.df2redis.dragonfly.encode.DragonflyTypes.typeByte(rv.type()),
+                            rv.encoded(), io.df2redis.dragonfly.rdb.DumpPayload.DRAGONFLY_RDB_VERSION));
+                }
                 case "GETRANGE": {
                     byte[] s = v == null ? new byte[0] : v.str;
                     int from = (int) Math.max(0, Math.min(s.length, Long.parseLong(text(args.get(2)))));
@@ -179,6 +188,7 @@ final class SimReads {
     private static boolean wrongType(SimValue v, String cmd) {
         SimValue.Kind want = switch (cmd) {
             case "GET", "GETRANGE", "STRLEN" -> SimValue.Kind.STRING;
+            case "DUMP" -> v.kind();
             case "HGETALL", "HSCAN", "HMGET", "HLEN" -> SimValue.Kind.HASH;
             case "SMEMBERS", "SSCAN", "SMISMEMBER", "SCARD" -> SimValue.Kind.SET;
             case "ZRANGE", "ZSCAN", "ZMSCORE", "ZCARD" -> SimValue.Kind.ZSET;

@@ -75,12 +75,17 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     private int resetEmittedFor;
     private boolean finished;
     private boolean started;
+    /** filter.* and map.key-prefix on snapshot entries; a connection for keys moved into the filtered set. */
+    private final io.df2redis.translate.SnapshotFilter snapshotFilter;
+    private final MasterReads masterReads;
 
     public DragonflySourceReader(SourceReaderContext ctx, DragonflySourceConfig config) {
         this.ctx = ctx;
         this.config = config;
         this.translateConfig = TranslateSettings.translateConfig(config.settings());
         this.skips = new SkipReporter("reader " + ctx.getIndexOfSubtask());
+        this.snapshotFilter = new io.df2redis.translate.SnapshotFilter(translateConfig.filter(), translationCounters);
+        this.masterReads = new MasterReads(config.endpoint(), config.connectConfig());
         this.writers = new WriterAddresses(config.writerParallelism(), config.maxParallelism());
         this.metrics = new ReaderMetrics(ctx.metricGroup(), translationCounters);
         this.opener = Executors.newCachedThreadPool(r -> {
@@ -106,7 +111,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     public void addSplits(List<FlowSplit> splits) {
         for (FlowSplit s : splits) {
             FlowReader f = new FlowReader(s);
-            f.splitter = new JournalSplitter(translateConfig, s.flow(), config.numFlows(), translationCounters, skips);
+            f.splitter = new JournalSplitter(translateConfig, s.flow(), config.numFlows(), translationCounters, skips, masterReads);
             flows.put(s.flow(), f);
             epoch = Math.max(epoch, s.epoch());
             metrics.register(flows.get(s.flow()));
@@ -349,11 +354,19 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         if (f.state == FlowReader.State.DRAINING) {
             return; // snapshot mode: the stable journal is not wanted
         }
-        if (e instanceof FlowEvent.SnapshotObject o) {
+        if (e instanceof FlowEvent.SnapshotObject o0) {
+            FlowEvent.SnapshotObject o = snapshotFilter.admit(o0);
+            if (o == null) {
+                return;
+            }
             out.collect(ReplicationRecord.data(f.epoch, f.flow, f.seq++, Slots.slot(o.key()), o));
             metrics.entry(f);
             f.snapshotKeys++;
-        } else if (e instanceof FlowEvent.ObjectPart p) {
+        } else if (e instanceof FlowEvent.ObjectPart p0) {
+            FlowEvent.ObjectPart p = snapshotFilter.admit(p0);
+            if (p == null) {
+                return;
+            }
             out.collect(ReplicationRecord.data(f.epoch, f.flow, f.seq++, Slots.slot(p.key()), p));
             metrics.entry(f);
             if (p.index() == 0) {
@@ -537,6 +550,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         for (FlowReader f : flows.values()) {
             f.closeConnection();
         }
+        masterReads.close();
         opener.shutdownNow();
     }
 }
