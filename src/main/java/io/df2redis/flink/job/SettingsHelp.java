@@ -31,7 +31,7 @@ public final class SettingsHelp {
     /** The groups in order, each with its rows. */
     public static Map<String, List<Row>> groups() {
         Map<String, List<Row>> g = new LinkedHashMap<>();
-        for (String name : List.of("General", "Source (Dragonfly)", "Target (Redis)", "Writer", "Mapping and full sync",
+        for (String name : List.of("General", "Source (Dragonfly)", "Target (Redis)", "Writer", "Mapping, filters and full sync",
                 "Delivery", "Verify (--mode verify)", "Translation")) {
             g.put(name, new ArrayList<>());
         }
