@@ -25,6 +25,7 @@ final class RecordingReplay {
     private final List<List<FlowEvent>> events = new ArrayList<>();
     private final int[] position;
     private final List<JournalSplitter> splitters = new ArrayList<>();
+    private final SnapshotFilter snapshotFilter;
     private final String epoch;
     private long entries;
 
@@ -52,6 +53,7 @@ final class RecordingReplay {
             events.add(out);
             splitters.add(new JournalSplitter(config, i, flows, counters, reports::add));
         }
+        this.snapshotFilter = new SnapshotFilter(config.filter(), counters);
     }
 
     /** Applies every flow up to (not including) its next global command; false when all flows are done. */
@@ -99,10 +101,16 @@ final class RecordingReplay {
     }
 
     private void apply(int flow, FlowEvent e) {
-        if (e instanceof FlowEvent.SnapshotObject o) {
-            applier.snapshot(o);
-        } else if (e instanceof FlowEvent.ObjectPart p) {
-            applier.part(p);
+        if (e instanceof FlowEvent.SnapshotObject o0) {
+            FlowEvent.SnapshotObject o = snapshotFilter.admit(o0); // as the reader does, before the shuffle
+            if (o != null) {
+                applier.snapshot(o);
+            }
+        } else if (e instanceof FlowEvent.ObjectPart p0) {
+            FlowEvent.ObjectPart p = snapshotFilter.admit(p0);
+            if (p != null) {
+                applier.part(p);
+            }
         } else if (e instanceof FlowEvent.JournalCommand c) {
             String opId = epoch + ":" + flow + ":" + entries++;
             for (SlotCommand u : splitters.get(flow).split(c)) {

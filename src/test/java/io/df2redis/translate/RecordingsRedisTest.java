@@ -284,4 +284,45 @@ class RecordingsRedisTest {
             }
         }
     }
+
+    /**
+     * Filters and renaming on every recording, standalone and cluster: a db and two types left out,
+     * three prefixes renamed; the target ends equal to the recording's final data as the filters
+     * select and rename it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("singleSessionRecordings")
+    void filtersAndRenamingOnEveryRecording(String name) {
+        FilterConfig filter = FilterConfig.parse(null, null, "0,2,5", "string,hash,list,stream", null, "big::B:,cmp::C:,hash::H:");
+        for (Target t : targets().toList()) {
+            TranslateConfig base = config(t.cluster());
+            TranslateConfig.Builder b = TranslateConfig.builder()
+                    .allFamilies(DfTypePolicy.SKIP)
+                    .policy(DfFamily.HASH_FIELD_TTL, DfTypePolicy.TRANSCODE)
+                    .policy(DfFamily.SET_MEMBER_TTL, DfTypePolicy.TRANSCODE)
+                    .dropUnsupportedMemberTtls(true)
+                    .dbMapping(base.dbMapping())
+                    .mergedFlush(base.mergedFlush())
+                    .filter(filter);
+            TranslateConfig cfg = b.build();
+            Recording rec = Recordings.get(name);
+            t.clear();
+            try (TestTargetIo io = t.io()) {
+                RecordingReplay r = new RecordingReplay(rec, cfg, t.profile(), io, () -> rec.meta().startedAtUnixMs(),
+                        new TranslationCounters(), ParserConfig.defaults());
+                r.applyAll();
+                io.drain();
+                java.util.List<io.df2redis.testing.dataset.DatasetRow> rows = new java.util.ArrayList<>();
+                for (io.df2redis.testing.dataset.DatasetRow row : expected(rec, "dataset-final.jsonl").rows()) {
+                    if (filter.dbIncluded(row.db()) && filter.typeIncluded(row.type())) {
+                        rows.add(new io.df2redis.testing.dataset.DatasetRow(row.db(), filter.mapKey(row.key()), row.type(),
+                                row.expireAtMs(), row.value(), row.memberExpireAtS()));
+                    }
+                }
+                DatasetComparison rules = t.rules(rec);
+                rules.assertEqual(new Dataset(rows), t.dump());
+                assertThat(r.counters.get(Outcome.FILTER_DB) + r.counters.get(Outcome.FILTER_TYPE)).as(name + " records left out").isPositive();
+            }
+        }
+    }
 }
