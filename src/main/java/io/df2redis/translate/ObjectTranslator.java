@@ -58,6 +58,23 @@ public final class ObjectTranslator {
     }
 
     /**
+     * A source key's {@code DUMP} payload (Dragonfly's type numbers) as the target commands that
+     * replace {@code key} in target db {@code db}: a repair copies the source's value this way, with
+     * the same translation (and policies) as the snapshot.
+     *
+     * @throws IllegalArgumentException when the payload cannot be read
+     */
+    public void replaceFromDump(int db, int sourceDb, byte[] key, long expireAtMs, byte[] payload, Consumer<RedisCommand> out) {
+        io.df2redis.dragonfly.rdb.DumpPayload.Parsed p;
+        try {
+            p = io.df2redis.dragonfly.rdb.DumpPayload.parse(payload, io.df2redis.dragonfly.rdb.TypeTable.DRAGONFLY);
+        } catch (io.df2redis.dragonfly.rdb.RdbFormatException e) {
+            throw new IllegalArgumentException("DUMP payload of " + TranslationException.printable(key) + ": " + e.getMessage(), e);
+        }
+        value(db, sourceDb, key, expireAtMs, p.value(), true, out);
+    }
+
+    /**
      * A whole value of known bytes (a snapshot object, or the payload of a journaled RESTORE) into
      * target db {@code db}.
      *

@@ -74,6 +74,10 @@ public final class Df2RedisJob {
             System.exit(verify(settings, System.out, System.err));
             return;
         }
+        if (settings.mode() == Df2RedisOptions.Mode.CUTOVER) {
+            System.exit(cutover(settings, System.out, System.err));
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         LocalStateDir state = null;
         int flows;
@@ -146,6 +150,43 @@ public final class Df2RedisJob {
             Thread.currentThread().interrupt();
             err.println("df2redis verify: interrupted");
             return 2;
+        }
+    }
+
+    /**
+     * {@code --mode cutover}: see {@link io.df2redis.cutover.Cutover}; prints each repaired key and one
+     * closing line. Returns the exit code: 0 ready to switch (writes paused on the source), 1 the
+     * cut-over failed (the source un-paused), 2 bad settings.
+     */
+    public static int cutover(JobSettings settings, java.io.PrintStream out, java.io.PrintStream err) {
+        try {
+            DragonflyEndpoint endpoint = DragonflyEndpoint.parse(settings.sourceUrl().toString());
+            io.df2redis.flink.source.DragonflySourceConfig source = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
+            io.df2redis.cutover.Cutover.Settings s = new io.df2redis.cutover.Cutover.Settings(endpoint, source.connectConfig(),
+                    VerifySettings.source(settings), WriterSettings.target(settings), VerifySettings.config(settings),
+                    settings.get(Df2RedisOptions.CUTOVER_WRITE_PAUSE), settings.get(Df2RedisOptions.CUTOVER_CATCH_UP_TIMEOUT));
+            try (RedisWriter writer = RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null))) {
+                io.df2redis.translate.TranslateConfig tc = TranslateSettings.translateConfig(settings);
+                io.df2redis.translate.TargetProfile profile = WriterSettings.profile(writer.capabilities());
+                io.df2redis.cutover.Cutover.Result r = new io.df2redis.cutover.Cutover(s, () -> new io.df2redis.translate.ObjectTranslator(tc,
+                        profile, System::currentTimeMillis, new io.df2redis.translate.TranslationCounters(),
+                        new SkipReporter("cutover"))).run(out, writer);
+                out.println("df2redis cutover: " + r.summary());
+                return 0;
+            }
+        } catch (io.df2redis.cutover.Cutover.CutoverFailedException e) {
+            err.println("df2redis cutover: FAILED, writes on the source un-paused: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("df2redis cutover: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            err.println("df2redis cutover: FAILED (" + e.getMessage() + "); if writes were paused, they were un-paused");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("df2redis cutover: interrupted");
+            return 1;
         }
     }
 

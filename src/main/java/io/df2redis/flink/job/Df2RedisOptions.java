@@ -28,7 +28,13 @@ public final class Df2RedisOptions {
          * rechecking differences so that it can run beside a replicating job; exit 0 when equal, 1
          * when not, 2 on bad settings or an unreachable side.
          */
-        VERIFY
+        VERIFY,
+        /**
+         * No job: ends a migration beside the running job. Pauses writes on the source, waits until
+         * the job acknowledged everything, checks and repairs the target, and leaves writes paused:
+         * exit 0 means "switch your clients now".
+         */
+        CUTOVER
     }
 
     public enum TargetPolicy {
@@ -162,6 +168,16 @@ public final class Df2RedisOptions {
             ConfigOptions.key("map.key-prefix").stringType().noDefaultValue()
                     .withDescription("Rename keys on the way: old:new pairs, comma-separated (the first that matches).");
 
+    // ---- cut-over (--mode cutover) ----
+    public static final ConfigOption<Duration> CUTOVER_WRITE_PAUSE =
+            ConfigOptions.key("cutover.write-pause").durationType().defaultValue(Duration.ofSeconds(60))
+                    .withDescription("How long CLIENT PAUSE … WRITE holds writes on the source: the check and the switch of"
+                            + " clients must fit in it.");
+    public static final ConfigOption<Duration> CUTOVER_CATCH_UP_TIMEOUT =
+            ConfigOptions.key("cutover.catch-up-timeout").durationType().defaultValue(Duration.ofSeconds(30))
+                    .withDescription("How long the job may take to acknowledge every write made before the pause (one checkpoint"
+                            + " interval is typical).");
+
     // ---- verify (--mode verify) ----
     public static final ConfigOption<String> VERIFY_REPORT =
             ConfigOptions.key("verify.report").stringType().noDefaultValue()
@@ -230,6 +246,7 @@ public final class Df2RedisOptions {
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
                 FILTER_KEYS_INCLUDE, FILTER_KEYS_EXCLUDE, FILTER_DBS, FILTER_TYPES, FILTER_COMMANDS, MAP_KEY_PREFIX,
+                CUTOVER_WRITE_PAUSE, CUTOVER_CATCH_UP_TIMEOUT,
                 VERIFY_REPORT, VERIFY_SAMPLE, VERIFY_RECHECKS, VERIFY_RECHECK_DELAY, VERIFY_TTL_TOLERANCE, VERIFY_PARALLELISM,
                 SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, METRICS_PORT, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }

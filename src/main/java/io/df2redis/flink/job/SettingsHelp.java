@@ -32,7 +32,7 @@ public final class SettingsHelp {
     public static Map<String, List<Row>> groups() {
         Map<String, List<Row>> g = new LinkedHashMap<>();
         for (String name : List.of("General", "Source (Dragonfly)", "Target (Redis)", "Writer", "Mapping, filters and full sync",
-                "Delivery", "Verify (--mode verify)", "Translation")) {
+                "Delivery", "Verify (--mode verify)", "Cut-over (--mode cutover)", "Translation")) {
             g.put(name, new ArrayList<>());
         }
         for (ConfigOption<?> o : Df2RedisOptions.all()) {
@@ -62,6 +62,9 @@ public final class SettingsHelp {
         if (key.startsWith("sink.")) {
             return "Delivery";
         }
+        if (key.startsWith("cutover.")) {
+            return "Cut-over (--mode cutover)";
+        }
         if (key.startsWith("verify.")) {
             return "Verify (--mode verify)";
         }
@@ -90,7 +93,7 @@ public final class SettingsHelp {
         }
         String m = sb.toString();
         if (o.key().equals(Df2RedisOptions.MODE.key())) {
-            return "replicate, snapshot, cleanup or verify (README \"Modes\")";
+            return "replicate, snapshot, cleanup, verify or cutover (README \"Modes\")";
         }
         return m.isEmpty() ? "(see README \"Settings\")" : m;
     }

@@ -618,9 +618,9 @@ public final class DfSim implements AutoCloseable {
             case "INFO":
                 return info();
             case "CLIENT":
-                // A real master names connections; the others of CLIENT are not modelled.
-                return args.size() == 3 && text(args.get(1)).equalsIgnoreCase("SETNAME") ? simple("OK")
-                        : error("ERR CLIENT subcommand not modelled by the simulator");
+                return client(args);
+            case "WAIT":
+                return waitForReplicas(args);
             case "REPLCONF":
                 return replconf(c, args.subList(1, args.size()));
             case "DFLY":
@@ -640,6 +640,99 @@ public final class DfSim implements AutoCloseable {
                 }
                 return error("ERR unknown command '" + text(args.get(0)) + "'");
         }
+    }
+
+    /** CLIENT SETNAME; CLIENT PAUSE ms [WRITE|ALL] (client writes, {@link GeneratedEngine#write}, block); CLIENT UNPAUSE. */
+    private byte[] client(List<byte[]> args) {
+        String sub = args.size() > 1 ? text(args.get(1)).toUpperCase(Locale.ROOT) : "";
+        switch (sub) {
+            case "SETNAME":
+                return args.size() == 3 ? simple("OK") : error("ERR wrong number of arguments for 'client|setname' command");
+            case "PAUSE": {
+                long ms;
+                try {
+                    ms = Long.parseLong(text(args.get(2)));
+                } catch (RuntimeException e) {
+                    return error("ERR timeout is not an integer or out of range");
+                }
+                writesPausedUntilNanos = System.nanoTime() + ms * 1_000_000L;
+                events.add("CLIENT PAUSE " + ms);
+                return simple("OK");
+            }
+            case "UNPAUSE":
+                writesPausedUntilNanos = 0;
+                events.add("CLIENT UNPAUSE");
+                return simple("OK");
+            default:
+                return error("ERR CLIENT " + sub + " not modelled by the simulator");
+        }
+    }
+
+    private volatile long writesPausedUntilNanos;
+
+    /** Whether client writes are paused now (CLIENT PAUSE … WRITE). */
+    public boolean writesPaused() {
+        long until = writesPausedUntilNanos;
+        return until != 0 && System.nanoTime() - until < 0;
+    }
+
+    /** Blocks a client write while writes are paused, as a real master holds the client. */
+    void awaitWritesAllowed() {
+        while (writesPaused()) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * {@code WAIT numreplicas timeout}: a PING entry on every shard, then the number of sessions in
+     * stable sync whose every flow ACKed past it, once that many did or the timeout passed.
+     */
+    private byte[] waitForReplicas(List<byte[]> args) {
+        if (!(engine instanceof GeneratedEngine g)) {
+            return error("ERR WAIT not modelled in this mode");
+        }
+        long want;
+        long timeoutMs;
+        try {
+            want = Long.parseLong(text(args.get(1)));
+            timeoutMs = Long.parseLong(text(args.get(2)));
+        } catch (RuntimeException e) {
+            return error("ERR wrong number of arguments for 'wait' command");
+        }
+        g.ping();
+        long[] target = g.replicaOffsets();
+        long end = System.nanoTime() + (timeoutMs == 0 ? Long.MAX_VALUE / 4 : timeoutMs * 1_000_000L);
+        long acked;
+        do {
+            acked = 0;
+            for (SimSession s : sessions()) {
+                if (s.state != State.STABLE_SYNC) {
+                    continue;
+                }
+                boolean all = true;
+                for (int f = 0; f < s.flows.length; f++) {
+                    if (s.flows[f] == null || s.flows[f].conn.closed || s.flows[f].lastAck < target[f]) {
+                        all = false;
+                    }
+                }
+                acked += all ? 1 : 0;
+            }
+            if (acked >= want) {
+                break;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() - end < 0);
+        return (":" + acked + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private byte[] auth(SimConnection c, List<byte[]> args) {
@@ -668,7 +761,7 @@ public final class DfSim implements AutoCloseable {
             sb.append(e.getKey()).append(':').append(e.getValue()).append("\r\n");
         }
         sb.append("\r\n# Persistence\r\nloading:").append(loading() ? 1 : 0).append("\r\n");
-        sb.append("\r\n# Replication\r\nrole:master\r\n");
+        sb.append("\r\n# Replication\r\nrole:master\r\nconnected_slaves:").append(liveSessions()).append("\r\n");
         if (engine instanceof GeneratedEngine g) {
             sb.append(SimReads.keyspaceInfo(g.dataset()));
         }

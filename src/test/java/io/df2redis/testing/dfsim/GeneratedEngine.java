@@ -127,6 +127,7 @@ public final class GeneratedEngine implements DfSim.Engine {
      */
     public void write(int db, List<byte[]> args) {
         String cmd = text(args.get(0)).toUpperCase(Locale.ROOT);
+        sim.awaitWritesAllowed(); // CLIENT PAUSE … WRITE holds the client
         synchronized (sim.lock) {
             switch (cmd) {
                 case "SET": {
@@ -227,6 +228,34 @@ public final class GeneratedEngine implements DfSim.Engine {
                 default:
                     throw new IllegalArgumentException("the simulator does not journal " + cmd);
             }
+        }
+    }
+
+    /**
+     * {@code ZUNIONSTORE dst …} (or ZINTERSTORE/ZDIFFSTORE/ZRANGESTORE) as a Dragonfly ≤ v1.40.1
+     * master does it: the destination holds the exact scores, but the journal carries them printed
+     * with 6 significant digits ({@code DEL dst} + {@code ZADD dst %g member …}), so every replica,
+     * Dragonfly's own included, ends with rounded scores (the lossy rewrite the cut-over repairs).
+     */
+    public void lossyZsetStore(int db, String dst, Map<String, Double> scores) {
+        sim.awaitWritesAllowed();
+        synchronized (sim.lock) {
+            byte[] key = bytes(dst);
+            long txid = ++txCounter;
+            List<byte[]> del = List.of(bytes("DEL"), key);
+            List<byte[]> zadd = new ArrayList<>(List.of(bytes("ZADD"), key));
+            List<byte[]> exact = new ArrayList<>(List.of(bytes("ZADD"), key));
+            for (Map.Entry<String, Double> e : scores.entrySet()) {
+                zadd.add(bytes(String.format(Locale.ROOT, "%g", e.getValue())));
+                zadd.add(bytes(e.getKey()));
+                exact.add(bytes(Double.toString(e.getValue())));
+                exact.add(bytes(e.getKey()));
+            }
+            int shard = shardOf(key);
+            record(shard, db, txid, del, List.of(Bytes.of(key)));
+            record(shard, db, txid, zadd, List.of(Bytes.of(key)));
+            data.apply(db, del);
+            data.apply(db, exact);
         }
     }
 

@@ -1,0 +1,140 @@
+package io.df2redis.cutover;
+
+import io.df2redis.dragonfly.session.ConnectConfig;
+import io.df2redis.dragonfly.session.DragonflyEndpoint;
+import io.df2redis.dragonfly.session.SourceControl;
+import io.df2redis.redis.KeyspaceClient;
+import io.df2redis.redis.RedisTarget;
+import io.df2redis.redis.RedisWriter;
+import io.df2redis.translate.ObjectTranslator;
+import io.df2redis.verify.Difference;
+import io.df2redis.verify.Verifier;
+import io.df2redis.verify.VerifyConfig;
+import io.df2redis.verify.VerifyReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cut-over procedure (README "Cut-over"): pause writes, wait for the job, check and repair,
+ * report. On any failure the source is un-paused before the error is reported.
+ */
+public final class Cutover {
+    private static final Logger LOG = LoggerFactory.getLogger(Cutover.class);
+    /** Repaired keys printed one per line; more are counted (and written to the report file, if any). */
+    static final int KEY_LINES = 100;
+
+    /**
+     * @param writePause how long {@code CLIENT PAUSE} holds client writes on the source
+     * @param catchUpTimeout how long the job may take to acknowledge everything written before the pause
+     */
+    public record Settings(DragonflyEndpoint source, ConnectConfig connect, RedisTarget sourceAsRespServer, RedisTarget target,
+            VerifyConfig verify, Duration writePause, Duration catchUpTimeout) {}
+
+    /** Why the cut-over stopped; the source was un-paused. */
+    public static final class CutoverFailedException extends Exception {
+        CutoverFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /** What a successful cut-over did. */
+    public record Result(long keysChecked, List<Difference> repaired, long[] lsns, Instant pausedAt, Instant pausedUntil,
+            Duration pausedSoFar) {
+        public String summary() {
+            Map<Difference.Kind, Integer> kinds = new EnumMap<>(Difference.Kind.class);
+            for (Difference d : repaired) {
+                kinds.merge(d.kind(), 1, Integer::sum);
+            }
+            return "READY: switch your clients to the target now; writes on the source stay paused until " + pausedUntil
+                    + "; " + keysChecked + " keys checked, " + repaired.size() + " repaired " + kinds + "; flows at LSN "
+                    + Arrays.toString(lsns) + "; writes paused for " + pausedSoFar.toMillis() + " ms so far";
+        }
+    }
+
+    private final Settings settings;
+    private final Supplier<ObjectTranslator> translation;
+
+    /** @param translation the job's translation, built for the target's capabilities, for the repairs */
+    public Cutover(Settings settings, Supplier<ObjectTranslator> translation) {
+        this.settings = settings;
+        this.translation = translation;
+    }
+
+    /** @param out where each repaired key is printed */
+    public Result run(PrintStream out, RedisWriter writer) throws CutoverFailedException, IOException, InterruptedException {
+        try (SourceControl source = SourceControl.open(settings.source(), settings.connect())) {
+            String notAMaster = source.identity().problem(settings.source());
+            if (notAMaster != null) {
+                throw new CutoverFailedException(notAMaster);
+            }
+            int replicas = source.connectedReplicas();
+            if (replicas == 0) {
+                throw new CutoverFailedException("no replica is connected to the source " + settings.source()
+                        + ": the df2redis job is not running (nothing was paused)");
+            }
+            long pausedNanos = System.nanoTime();
+            Instant pausedAt = Instant.now();
+            source.pauseWrites(settings.writePause());
+            LOG.info("cut-over: writes on {} paused for {}; waiting for {} replica(s) to acknowledge everything", settings.source(),
+                    settings.writePause(), replicas);
+            try {
+                long acked = source.waitForReplicas(replicas, settings.catchUpTimeout());
+                if (acked < replicas) {
+                    throw new CutoverFailedException("the job has not caught up: within " + settings.catchUpTimeout().toSeconds()
+                            + " s only " + acked + " of the " + replicas + " connected replicas acknowledged every write"
+                            + " (is the job running and healthy? --cutover.catch-up-timeout)");
+                }
+                long[] lsns = source.offsets();
+                Verifier.Result check = new Verifier(settings.sourceAsRespServer(), settings.target(),
+                        settings.verify().withRechecks(0, Duration.ZERO)).run();
+                List<Difference> repaired = new ArrayList<>();
+                List<String> failed = new ArrayList<>();
+                try (KeyspaceClient sourceReads = KeyspaceClient.open(settings.sourceAsRespServer())) {
+                    Repair repair = new Repair(sourceReads, writer, translation.get(), settings.verify());
+                    for (Difference d : check.differences()) {
+                        String why = repair.repair(d);
+                        if (why == null) {
+                            repaired.add(d);
+                            if (repaired.size() <= KEY_LINES) {
+                                out.println("repaired: db " + d.db() + " key " + VerifyReport.printable(d.key()) + " (" + d.kind().label() + ")");
+                            }
+                        } else {
+                            failed.add("db " + d.db() + " key " + VerifyReport.printable(d.key()) + ": " + why);
+                        }
+                    }
+                    repair.flush();
+                }
+                if (repaired.size() > KEY_LINES) {
+                    out.println("repaired: … and " + (repaired.size() - KEY_LINES) + " more keys");
+                }
+                if (!failed.isEmpty()) {
+                    throw new CutoverFailedException(failed.size() + " keys differ and could not be repaired, first: " + failed.get(0));
+                }
+                Duration paused = Duration.ofNanos(System.nanoTime() - pausedNanos);
+                if (paused.compareTo(settings.writePause()) >= 0) {
+                    throw new CutoverFailedException("the check took " + paused.toMillis() + " ms, longer than the write pause ("
+                            + settings.writePause().toMillis() + " ms): writes may have resumed; raise --cutover.write-pause");
+                }
+                return new Result(check.compared(), repaired, lsns, pausedAt, pausedAt.plus(settings.writePause()), paused);
+            } catch (CutoverFailedException | IOException | InterruptedException | RuntimeException e) {
+                try {
+                    source.unpause();
+                    LOG.info("cut-over failed, writes on {} un-paused: {}", settings.source(), e.getMessage());
+                } catch (IOException unpause) {
+                    e.addSuppressed(unpause);
+                }
+                throw e;
+            }
+        }
+    }
+}
