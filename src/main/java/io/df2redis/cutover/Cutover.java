@@ -55,9 +55,15 @@ public final class Cutover {
             for (Difference d : repaired) {
                 kinds.merge(d.kind(), 1, Integer::sum);
             }
-            return "READY: switch your clients to the target now; writes on the source stay paused until " + pausedUntil
-                    + "; " + keysChecked + " keys checked, " + repaired.size() + " repaired " + kinds + "; flows at LSN "
-                    + Arrays.toString(lsns) + "; writes paused for " + pausedSoFar.toMillis() + " ms so far";
+            StringBuilder byKind = new StringBuilder();
+            kinds.forEach((k, n) -> byKind.append(byKind.length() == 0 ? " (" : ", ").append(k.label()).append(' ').append(n));
+            if (byKind.length() > 0) {
+                byKind.append(')');
+            }
+            return "READY: switch your clients to the target now; writes on the source stay paused until "
+                    + pausedUntil.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "; " + keysChecked + " keys checked, "
+                    + repaired.size() + " repaired" + byKind + "; flows at LSN " + Arrays.toString(lsns) + "; writes paused for "
+                    + pausedSoFar.toMillis() + " ms so far";
         }
     }
 

@@ -78,7 +78,7 @@ class SettingsHelpTest {
     @Test
     void aBadEnumValueListsTheAllowedOnes() {
         assertThatThrownBy(() -> JobSettings.fromArgs("--source.url", "redis://a:1", "--target.url", "redis://b:2", "--mode", "snapshto"))
-                .hasMessage("--mode: bad value 'snapshto': one of replicate, snapshot, cleanup, verify");
+                .hasMessage("--mode: bad value 'snapshto': one of replicate, snapshot, cleanup, verify, cutover");
         assertThatThrownBy(() -> JobSettings.fromArgs("--source.url", "redis://a:1", "--target.url", "redis://b:2",
                 "--sink.delivery-guarantee", "exactly_twice"))
                 .hasMessage("--sink.delivery-guarantee: bad value 'exactly-twice': one of exactly-once, at-least-once");
