@@ -111,12 +111,14 @@ class ExactlyOnceChaosTest {
         FLUSHALL_THEN_TASK_FAILURE,
         STOP_WITH_SAVEPOINT_AND_RESUME,
         /** Cluster target only: a primary SIGKILLed under writes, its replica promoted, the node back as a replica. */
-        REDIS_PRIMARY_KILLED
+        REDIS_PRIMARY_KILLED,
+        /** Cluster target only: a manual {@code CLUSTER FAILOVER} on a replica under writes (no data lost, slots move). */
+        REDIS_MANUAL_FAILOVER
     }
 
     /** The faults a standalone target can take. */
     private static final Fault[] STANDALONE_FAULTS = java.util.Arrays.stream(Fault.values())
-            .filter(f -> f != Fault.REDIS_PRIMARY_KILLED).toArray(Fault[]::new);
+            .filter(f -> f != Fault.REDIS_PRIMARY_KILLED && f != Fault.REDIS_MANUAL_FAILOVER).toArray(Fault[]::new);
     private RedisClusterProcesses cluster;
 
     /** Fails the task it is chained to once per {@link #request()}: the whole job restores from its last checkpoint. */
@@ -327,6 +329,10 @@ class ExactlyOnceChaosTest {
                         cluster.killPrimary(victim);
                         cluster.restart(victim); // back as a replica: WAIT 1 can be met again
                     }
+                    case REDIS_MANUAL_FAILOVER -> {
+                        RedisServerProcess primary = cluster.primaries().get(r.nextInt(3));
+                        cluster.failover(cluster.replicasOf(primary).get(0));
+                    }
                     case STOP_WITH_SAVEPOINT_AND_RESUME -> {
                         String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                                 SavepointFormatType.CANONICAL).get();
@@ -338,7 +344,7 @@ class ExactlyOnceChaosTest {
                         job = submit(args(target), savepoint);
                     }
                 }
-                if (f == Fault.REDIS_PRIMARY_KILLED) {
+                if (f == Fault.REDIS_PRIMARY_KILLED || f == Fault.REDIS_MANUAL_FAILOVER) {
                     // The job fails only if a checkpoint could not confirm its writes: no new session is certain.
                     awaitStableAfter(before - 1, Duration.ofSeconds(180));
                 } else {
@@ -380,6 +386,16 @@ class ExactlyOnceChaosTest {
     @Test
     void redisPrimariesKilledUnderWritesEndEqual() throws Exception {
         run(7, List.of(Fault.REDIS_PRIMARY_KILLED, Fault.TASK_FAILURE, Fault.REDIS_PRIMARY_KILLED), true);
+    }
+
+    /**
+     * Manual {@code CLUSTER FAILOVER}s on a cluster target under non-idempotent writes: the writers
+     * follow the slots to the promoted replicas (MOVED), nothing acknowledged is lost and nothing is
+     * applied twice.
+     */
+    @Test
+    void manualClusterFailoversUnderWritesEndEqual() throws Exception {
+        run(8, List.of(Fault.REDIS_MANUAL_FAILOVER, Fault.REDIS_MANUAL_FAILOVER, Fault.TASK_FAILURE, Fault.REDIS_MANUAL_FAILOVER), true);
     }
 
     /**
