@@ -76,12 +76,34 @@ public final class FlowConnection implements Closeable {
      */
     public static FlowConnection open(DragonflyEndpoint endpoint, ConnectConfig connect, FlowConfig config,
             String masterId, String syncId, int flowId, OptionalLong lsn, FlowListener listener) throws IOException {
+        return open(endpoint, connect, config, masterId, syncId, flowId, lsn, null, null, listener);
+    }
+
+    /**
+     * As {@link #open(DragonflyEndpoint, ConnectConfig, FlowConfig, String, String, int, OptionalLong,
+     * FlowListener)}; with {@code lastMasterId} and {@code lsnVector} (one next LSN per flow) the
+     * failover form {@code DFLY FLOW <master> <sync> <flow> <last_master_id> <l0-l1-…>}: a promoted
+     * replica of that master grants PARTIAL at {@code lsnVector[flow]} (protocol doc §4.1).
+     */
+    public static FlowConnection open(DragonflyEndpoint endpoint, ConnectConfig connect, FlowConfig config,
+            String masterId, String syncId, int flowId, OptionalLong lsn, String lastMasterId, long[] lsnVector,
+            FlowListener listener) throws IOException {
         MasterConnection c = MasterConnection.open(endpoint, connect, "flow-" + flowId);
         FlowConnection flow;
         try {
-            String[] cmd = lsn.isPresent()
-                    ? new String[] {"DFLY", "FLOW", masterId, syncId, Integer.toString(flowId), Long.toString(lsn.getAsLong())}
-                    : new String[] {"DFLY", "FLOW", masterId, syncId, Integer.toString(flowId)};
+            String[] cmd;
+            if (lastMasterId != null) {
+                StringBuilder v = new StringBuilder();
+                for (long l : lsnVector) {
+                    v.append(v.length() == 0 ? "" : "-").append(l);
+                }
+                cmd = new String[] {"DFLY", "FLOW", masterId, syncId, Integer.toString(flowId), lastMasterId, v.toString()};
+                lsn = OptionalLong.of(lsnVector[flowId]);
+            } else {
+                cmd = lsn.isPresent()
+                        ? new String[] {"DFLY", "FLOW", masterId, syncId, Integer.toString(flowId), Long.toString(lsn.getAsLong())}
+                        : new String[] {"DFLY", "FLOW", masterId, syncId, Integer.toString(flowId)};
+            }
             RespReply reply = c.call(cmd);
             String what = String.join(" ", cmd);
             if (!(reply instanceof RespReply.Array a) || a.elements().size() != 2) {

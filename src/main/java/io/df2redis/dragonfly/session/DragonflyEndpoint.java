@@ -67,6 +67,36 @@ public record DragonflyEndpoint(String host, int port, boolean tls, String user,
         return new DragonflyEndpoint(u.getHost(), u.getPort() < 0 ? DEFAULT_PORT : u.getPort(), tls, user, password);
     }
 
+    /**
+     * Parses {@code redis://[user:password@]host1:port1,host2:port2,…} (the master and its replicas,
+     * sharing credentials and TLS) into one endpoint per address, in order; one address as {@link
+     * #parse}.
+     */
+    public static java.util.List<DragonflyEndpoint> parseAll(String uri) {
+        String s = uri.trim();
+        int scheme = s.indexOf("://");
+        String prefix = scheme < 0 ? "redis://" : s.substring(0, scheme + 3);
+        String rest = scheme < 0 ? s : s.substring(scheme + 3);
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        int at = authority.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : authority.substring(0, at + 1);
+        String hosts = authority.substring(at + 1);
+        java.util.List<DragonflyEndpoint> out = new java.util.ArrayList<>();
+        for (String h : hosts.split(",")) {
+            if (h.isBlank()) {
+                throw new IllegalArgumentException("empty address in " + uri);
+            }
+            out.add(parse(prefix + userInfo + h.trim()));
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** The same credentials and TLS at another address (a promoted replica's). */
+    public DragonflyEndpoint withAddress(String otherHost, int otherPort) {
+        return new DragonflyEndpoint(otherHost, otherPort, tls, user, password);
+    }
+
     public boolean needsAuth() {
         return password != null;
     }

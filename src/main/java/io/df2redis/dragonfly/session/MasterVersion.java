@@ -42,6 +42,14 @@ public record MasterVersion(int major, int minor, int patch, String text) implem
         return atLeast(1, 31);
     }
 
+    /**
+     * A promoted replica grants PARTIAL to the failover form of {@code DFLY FLOW} (last master id and
+     * LSN vector; VER5, v1.30+); partial sync itself works from v1.31.
+     */
+    public boolean supportsFailoverPartialSync() {
+        return atLeast(1, 31);
+    }
+
     /** Every stable journal carries LSN opcodes whatever the client version (v1.30+). */
     public boolean alwaysSendsLsnOpcodes() {
         return atLeast(1, 30);

@@ -95,7 +95,7 @@ public final class SessionController implements Closeable {
             main = null;
             throw e;
         }
-        coordinator = new SyncCoordinator(epoch, session.numFlows(), partialSupported());
+        coordinator = new SyncCoordinator(epoch, session.numFlows(), partialSupported(), failoverSupported());
         LOG.info("epoch {}: session {} on master {} ({}, id {}), {} flows, protocol level {}", epoch, session.syncId(),
                 endpoint, version == null ? "version unknown" : version, session.masterId(), session.numFlows(),
                 session.protocolVersion());
@@ -212,6 +212,20 @@ public final class SessionController implements Closeable {
             return version.supportsPartialSync();
         }
         return session != null && session.protocolVersion() >= 5;
+    }
+
+    /** Whether a promoted replica may be asked to resume its old master's positions (v1.31+; level 5 when unknown). */
+    public synchronized boolean failoverSupported() {
+        if (version != null) {
+            return version.supportsFailoverPartialSync();
+        }
+        return session != null && session.protocolVersion() >= 5;
+    }
+
+    /** See {@link SyncCoordinator#failoverFrom()}. */
+    public synchronized String failoverFrom() {
+        requireConnected();
+        return coordinator.failoverFrom();
     }
 
     public synchronized boolean isOpen() {

@@ -30,6 +30,9 @@ public final class SyncCoordinator {
     private final long epoch;
     private final int numFlows;
     private final boolean partialSupported;
+    private final boolean failoverSupported;
+    /** The previous master's id when the flows resume with the failover form, else null. */
+    private String failoverFrom;
     private final long[] requestedLsn;
     private final SyncKind[] kinds;
     private final boolean[] staticDataEnded;
@@ -43,6 +46,15 @@ public final class SyncCoordinator {
      *     MasterVersion#supportsPartialSync()})
      */
     public SyncCoordinator(long epoch, int numFlows, boolean partialSupported) {
+        this(epoch, numFlows, partialSupported, false);
+    }
+
+    /**
+     * @param failoverSupported the master may be asked to resume positions of the master it
+     *     replicated before its promotion ({@link MasterVersion#supportsFailoverPartialSync()})
+     */
+    public SyncCoordinator(long epoch, int numFlows, boolean partialSupported, boolean failoverSupported) {
+        this.failoverSupported = failoverSupported;
         if (numFlows <= 0 || numFlows > 1024) {
             throw new IllegalArgumentException("flow count out of range: " + numFlows);
         }
@@ -76,10 +88,15 @@ public final class SyncCoordinator {
             throw new ForbiddenOrderException("epoch " + epoch + ": flows are planned once, before any flow opens");
         }
         planned = true;
+        boolean sameMaster = resume != null && resume.masterId().equals(session.masterId());
+        // Another master: resume anyway with the failover form when it can grant it (a promoted
+        // replica of the master the positions belong to answers PARTIAL; any other master FULL).
+        boolean failover = resume != null && !sameMaster && partialSupported && failoverSupported;
         boolean partial = resume != null
                 && partialSupported
-                && resume.masterId().equals(session.masterId())
+                && (sameMaster || failover)
                 && resume.numFlows() == numFlows;
+        failoverFrom = partial && failover ? resume.masterId() : null;
         OptionalLong[] plan = new OptionalLong[numFlows];
         for (int i = 0; i < numFlows; i++) {
             if (partial && resume.nextLsn(i) > 0) {
@@ -90,6 +107,11 @@ public final class SyncCoordinator {
             }
         }
         return plan;
+    }
+
+    /** The master the resumed positions belong to, when it is not this one (the failover form), else null. */
+    public synchronized String failoverFrom() {
+        return failoverFrom;
     }
 
     /** The LSN flow {@code flow} asked for, if any. */

@@ -133,7 +133,7 @@ public final class Df2RedisJob {
      */
     public static int verify(JobSettings settings, java.io.PrintStream out, java.io.PrintStream err) {
         try {
-            io.df2redis.verify.Verifier.Result r = new io.df2redis.verify.Verifier(VerifySettings.source(settings),
+            io.df2redis.verify.Verifier.Result r = new io.df2redis.verify.Verifier(VerifySettings.source(settings, locateMaster(settings)),
                     WriterSettings.target(settings), VerifySettings.config(settings)).run();
             out.println("df2redis verify: " + r.summary()
                     + (r.equal() || settings.get(Df2RedisOptions.VERIFY_REPORT) == null ? ""
@@ -160,10 +160,10 @@ public final class Df2RedisJob {
      */
     public static int cutover(JobSettings settings, java.io.PrintStream out, java.io.PrintStream err) {
         try {
-            DragonflyEndpoint endpoint = DragonflyEndpoint.parse(settings.sourceUrl().toString());
             io.df2redis.flink.source.DragonflySourceConfig source = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
+            DragonflyEndpoint endpoint = locateMaster(settings);
             io.df2redis.cutover.Cutover.Settings s = new io.df2redis.cutover.Cutover.Settings(endpoint, source.connectConfig(),
-                    VerifySettings.source(settings), WriterSettings.target(settings), VerifySettings.config(settings),
+                    VerifySettings.source(settings, endpoint), WriterSettings.target(settings), VerifySettings.config(settings),
                     settings.get(Df2RedisOptions.CUTOVER_WRITE_PAUSE), settings.get(Df2RedisOptions.CUTOVER_CATCH_UP_TIMEOUT));
             try (RedisWriter writer = RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null))) {
                 io.df2redis.translate.TranslateConfig tc = TranslateSettings.translateConfig(settings);
@@ -290,8 +290,22 @@ public final class Df2RedisJob {
     }
 
     /** Flows = master shards: the length of {@code DFLY REPLICAOFFSET} (no session is created). */
+    /**
+     * The source's master: with several addresses, the one that is the master now (waiting up to
+     * {@code source.failover-wait} for a promotion), else the one address.
+     */
+    static DragonflyEndpoint locateMaster(JobSettings settings) throws java.io.IOException {
+        io.df2redis.flink.source.DragonflySourceConfig cfg = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
+        try {
+            return io.df2redis.dragonfly.session.MasterLocator.find(cfg.endpoints(), cfg.connectConfig(), cfg.failoverWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while looking for the source's master", e);
+        }
+    }
+
     static int probeFlows(JobSettings settings) throws java.io.IOException {
-        DragonflyEndpoint endpoint = DragonflyEndpoint.parse(settings.sourceUrl().toString());
+        DragonflyEndpoint endpoint = locateMaster(settings);
         io.df2redis.flink.source.DragonflySourceConfig cfg = new io.df2redis.flink.source.DragonflySourceConfig(settings, 1, 1, 1);
         try (MasterConnection c = openProbe(endpoint, cfg)) {
             io.df2redis.dragonfly.session.SourceIdentity identity;

@@ -63,13 +63,18 @@ public final class Df2RedisOptions {
     // ---- source ----
     public static final ConfigOption<String> SOURCE_URL =
             ConfigOptions.key("source.url").stringType().noDefaultValue()
-                    .withDescription("Dragonfly master: redis://[user:password@]host:port, rediss:// for TLS.");
+                    .withDescription("Dragonfly master: redis://[user:password@]host:port, rediss:// for TLS; or the master and its"
+                            + " replicas, redis://host1:port1,host2:port2 (after a failover the job finds the new master).");
     public static final ConfigOption<Integer> SOURCE_FLOWS =
             ConfigOptions.key("source.flows").intType().noDefaultValue()
                     .withDescription("Number of flows (master shards). Probed from the master at submission when unset.");
     public static final ConfigOption<String> SOURCE_TLS_CA_FILE =
             ConfigOptions.key("source.tls.ca-file").stringType().noDefaultValue()
                     .withDescription("PEM CA certificate(s) to trust for rediss:// sources (default: the JVM trust store).");
+    public static final ConfigOption<Duration> SOURCE_FAILOVER_WAIT =
+            ConfigOptions.key("source.failover-wait").durationType().defaultValue(Duration.ofSeconds(60))
+                    .withDescription("With several source addresses: how long to wait for one of them to be a master (a"
+                            + " replica being promoted) before the attempt fails.");
     public static final ConfigOption<Duration> SOURCE_CONNECT_TIMEOUT =
             ConfigOptions.key("source.connect-timeout").durationType().defaultValue(Duration.ofSeconds(20))
                     .withDescription("Connecting to the master and waiting for its replies during the handshake.");
@@ -238,7 +243,7 @@ public final class Df2RedisOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(
                 CONFIG_FILE,
-                SOURCE_URL, SOURCE_FLOWS, SOURCE_TLS_CA_FILE, SOURCE_CONNECT_TIMEOUT,
+                SOURCE_URL, SOURCE_FLOWS, SOURCE_TLS_CA_FILE, SOURCE_CONNECT_TIMEOUT, SOURCE_FAILOVER_WAIT,
                 FLOW_BUFFER_BYTES, FLOW_SPILL_DIR, FLOW_SPILL_MAX_BYTES, SNAPSHOT_MAX_VALUE_BYTES,
                 TARGET_URL, TARGET_CLUSTER, TARGET_TLS_CA_FILE,
                 WRITER_CONNECTIONS_PER_NODE, WRITER_BATCH_MAX_COMMANDS, WRITER_BATCH_MAX_BYTES,

@@ -93,8 +93,41 @@ public final class JobSettings implements Serializable {
         return get(Df2RedisOptions.MODE);
     }
 
+    /** The first address of {@code source.url} (which may list the master and its replicas). */
     public URI sourceUrl() {
-        return uri(Df2RedisOptions.SOURCE_URL);
+        List<io.df2redis.dragonfly.session.DragonflyEndpoint> all = sourceEndpoints();
+        String v = values.get(Df2RedisOptions.SOURCE_URL.key());
+        String scheme = v.trim().toLowerCase(Locale.ROOT).startsWith("rediss://") ? "rediss" : "redis";
+        String first = v.trim();
+        if (all.size() > 1) {
+            int schemeEnd = first.indexOf("://") + 3;
+            int at = first.lastIndexOf('@', first.indexOf(',') < 0 ? first.length() : first.indexOf(','));
+            String user = at >= schemeEnd ? first.substring(schemeEnd, at + 1) : "";
+            first = scheme + "://" + user + all.get(0).host() + ":" + all.get(0).port();
+        }
+        try {
+            return new URI(first);
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(Df2RedisOptions.SOURCE_URL.key(), "not a URL: " + e.getMessage());
+        }
+    }
+
+    /** Every address of {@code source.url}: {@code redis://[user:pass@]host1:port1,host2:port2,…}. */
+    public List<io.df2redis.dragonfly.session.DragonflyEndpoint> sourceEndpoints() {
+        String v = values.get(Df2RedisOptions.SOURCE_URL.key());
+        if (v == null) {
+            throw new InvalidSettingException(Df2RedisOptions.SOURCE_URL.key(), "required");
+        }
+        String lower = v.trim().toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
+            throw new InvalidSettingException(Df2RedisOptions.SOURCE_URL.key(),
+                    "expected redis://host:port[,host2:port2…] or rediss://…, got '" + v + "'");
+        }
+        try {
+            return io.df2redis.dragonfly.session.DragonflyEndpoint.parseAll(v);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(Df2RedisOptions.SOURCE_URL.key(), e.getMessage());
+        }
     }
 
     public URI targetUrl() {

@@ -37,6 +37,10 @@ public final class VerifySettings {
         }
     }
 
+    private static String enc(String v) {
+        return java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** The job's key filters and renaming as verify's scope. */
     static KeyScope scope(FilterConfig filter) {
         if (filter.isNone()) {
@@ -103,7 +107,14 @@ public final class VerifySettings {
 
     /** The source as a plain RESP server to read keys from ({@code source.tls.ca-file} for rediss://). */
     public static RedisTarget source(JobSettings s) {
-        RedisTarget t = RedisTarget.parse(s.sourceUrl().toString()).withMode(RedisTarget.Mode.STANDALONE);
+        return source(s, s.sourceEndpoints().get(0));
+    }
+
+    /** As {@link #source(JobSettings)}, at {@code master} (the address that is the master now). */
+    public static RedisTarget source(JobSettings s, io.df2redis.dragonfly.session.DragonflyEndpoint master) {
+        String auth = master.password() == null ? "" : (master.user() == null ? "" : enc(master.user())) + ":" + enc(master.password()) + "@";
+        RedisTarget t = RedisTarget.parse((master.tls() ? "rediss://" : "redis://") + auth + master.host() + ":" + master.port())
+                .withMode(RedisTarget.Mode.STANDALONE);
         if (t.tlsEnabled()) {
             String ca = s.get(Df2RedisOptions.SOURCE_TLS_CA_FILE);
             t = t.withTls(ca == null ? TlsOptions.systemDefault() : TlsOptions.caFile(Path.of(ca)));

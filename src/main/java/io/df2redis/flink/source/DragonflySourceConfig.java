@@ -21,8 +21,19 @@ import java.nio.file.Path;
 public record DragonflySourceConfig(JobSettings settings, int numFlows, int writerParallelism, int maxParallelism)
         implements Serializable {
 
+    /** The first address of {@code source.url}. */
     public DragonflyEndpoint endpoint() {
-        return DragonflyEndpoint.parse(settings.sourceUrl().toString());
+        return endpoints().get(0);
+    }
+
+    /** Every address of {@code source.url} (the master and its replicas). */
+    public java.util.List<DragonflyEndpoint> endpoints() {
+        return settings.sourceEndpoints();
+    }
+
+    /** How long to wait for a master among several addresses. */
+    public java.time.Duration failoverWait() {
+        return settings.get(Df2RedisOptions.SOURCE_FAILOVER_WAIT);
     }
 
     public Df2RedisOptions.Mode mode() {

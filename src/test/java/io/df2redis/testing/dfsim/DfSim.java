@@ -304,6 +304,75 @@ public final class DfSim implements AutoCloseable {
         return error(LOADING);
     }
 
+    private volatile ServerSocket replicaServer;
+    private volatile boolean promoted;
+
+    /**
+     * The port of this master's replica (opened on first call): a Dragonfly replica of it, holding the
+     * same data and journal. It answers INFO as a replica and refuses to be replicated from, until
+     * {@link #failoverToReplica()} promotes it.
+     */
+    public synchronized int replicaPort() throws IOException {
+        if (replicaServer == null) {
+            ServerSocket r = new ServerSocket();
+            r.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            replicaServer = r;
+            Thread t = new Thread(() -> acceptOn(r, true), "dfsim-replica-accept-" + r.getLocalPort());
+            t.setDaemon(true);
+            t.start();
+        }
+        return replicaServer.getLocalPort();
+    }
+
+    /**
+     * The master is lost (its port and every connection to it gone, as with SIGKILL) and its replica
+     * promoted ({@code REPLICAOF NO ONE}): a new master id, the old master's LSN numbering, backlog and
+     * data kept, and the old id remembered, so that a consumer may resume with the failover form of
+     * {@code DFLY FLOW} (protocol doc §4.1).
+     */
+    public void failoverToReplica() throws IOException {
+        if (replicaServer == null) {
+            throw new IllegalStateException("no replica: call replicaPort() first");
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // the master dies
+        }
+        join(acceptThread);
+        for (SimSession s : sessions()) {
+            cancel(s, "master lost (failover)");
+        }
+        for (SimConnection c : connections) {
+            if (!c.viaReplica) {
+                c.close();
+            }
+        }
+        ((GeneratedEngine) engine).promote();
+        promoted = true;
+        event("failover: the replica on port " + replicaServer.getLocalPort() + " is the master now, id " + engine.masterId());
+    }
+
+    private void acceptOn(ServerSocket socket, boolean viaReplica) {
+        while (!closed && !crashed) {
+            try {
+                Socket s = socket.accept();
+                if (crashed || closed) {
+                    s.close();
+                    return;
+                }
+                s.setTcpNoDelay(true);
+                s.setSendBufferSize(config.sendBufferBytes());
+                SimConnection c = new SimConnection(s);
+                c.viaReplica = viaReplica;
+                connections.add(c);
+                c.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
     private void acceptLoop() {
         while (!closed && !crashed) {
             try {
@@ -348,6 +417,9 @@ public final class DfSim implements AutoCloseable {
         closed = true;
         try {
             server.close();
+            if (replicaServer != null) {
+                replicaServer.close();
+            }
         } catch (IOException ignored) {
             // closing
         }
@@ -519,6 +591,9 @@ public final class DfSim implements AutoCloseable {
         SimFlow flow;
         SimSession flowSession;
 
+        /** Accepted on the replica's port ({@link #replicaPort()}). */
+        boolean viaReplica;
+
         SimConnection(Socket socket) throws IOException {
             this.socket = socket;
             this.out = new BufferedOutputStream(socket.getOutputStream());
@@ -610,13 +685,23 @@ public final class DfSim implements AutoCloseable {
         if (!c.authed && !name.equals("AUTH")) {
             return error("NOAUTH Authentication required.");
         }
+        if (c.viaReplica && !promoted) {
+            // A replica: answers INFO (role:replica) and reads; replicating a replica is refused (v1.24+).
+            if (name.equals("DFLY") || (name.equals("REPLCONF") && args.size() >= 3
+                    && text(args.get(1)).equalsIgnoreCase("capa") && text(args.get(2)).equalsIgnoreCase("dragonfly"))) {
+                return error("ERR Replicating a replica is unsupported");
+            }
+            if (name.equals("INFO")) {
+                return info(true);
+            }
+        }
         switch (name) {
             case "AUTH":
                 return auth(c, args);
             case "PING":
                 return loading() ? loadingError() : simple("PONG");
             case "INFO":
-                return info();
+                return info(false);
             case "CLIENT":
                 return client(args);
             case "WAIT":
@@ -755,13 +840,18 @@ public final class DfSim implements AutoCloseable {
         return simple("OK");
     }
 
-    private byte[] info() {
+    private byte[] info(boolean asReplica) {
         StringBuilder sb = new StringBuilder("# Server\r\n");
         for (Map.Entry<String, String> e : engine.infoServer().entrySet()) {
             sb.append(e.getKey()).append(':').append(e.getValue()).append("\r\n");
         }
         sb.append("\r\n# Persistence\r\nloading:").append(loading() ? 1 : 0).append("\r\n");
-        sb.append("\r\n# Replication\r\nrole:master\r\nconnected_slaves:").append(liveSessions()).append("\r\n");
+        if (asReplica) {
+            sb.append("\r\n# Replication\r\nrole:replica\r\nmaster_host:127.0.0.1\r\nmaster_port:").append(server.getLocalPort())
+                    .append("\r\nmaster_link_status:up\r\n");
+        } else {
+            sb.append("\r\n# Replication\r\nrole:master\r\nconnected_slaves:").append(liveSessions()).append("\r\n");
+        }
         if (engine instanceof GeneratedEngine g) {
             sb.append(SimReads.keyspaceInfo(g.dataset()));
         }
@@ -923,9 +1013,25 @@ public final class DfSim implements AutoCloseable {
                 return error("ERR value is not an integer or out of range");
             }
         }
-        // 5 arguments = failover form: this master never was a replica, so it answers FULL.
         if (!masterId.equals(engine.masterId())) {
             return error("ERR bad master id");
+        }
+        if (rest.size() == 5) {
+            // Failover form: granted (as a plain LSN request) only when <last_master_id> is the master
+            // this node replicated before its promotion and the vector has one LSN per shard.
+            String[] vector = text(rest.get(4)).split("-");
+            if (vector.length != engine.numFlows()) {
+                return error("ERR syntax error");
+            }
+            String last = engine instanceof GeneratedEngine g ? g.lastMasterId() : null;
+            int fid;
+            try {
+                fid = Integer.parseUnsignedInt(flowIdText);
+                lsn = text(rest.get(3)).equals(last) && fid < vector.length
+                        ? OptionalLong.of(Long.parseUnsignedLong(vector[fid])) : OptionalLong.empty();
+            } catch (NumberFormatException e) {
+                return error("ERR value is not an integer or out of range");
+            }
         }
         int flowId;
         try {

@@ -337,6 +337,29 @@ public final class GeneratedEngine implements DfSim.Engine {
         return journalBlobs.get();
     }
 
+    private String lastMasterId;
+
+    /** The id of the master this node replicated before its promotion, or null. */
+    public String lastMasterId() {
+        synchronized (sim.lock) {
+            return lastMasterId;
+        }
+    }
+
+    /**
+     * Promotion of this data's replica ({@code REPLICAOF NO ONE}): a new master id, the old one kept
+     * as the last master's; LSNs continue and the backlog stays (Replica::StartJournalAtOwnLSN).
+     */
+    void promote() {
+        synchronized (sim.lock) {
+            lastMasterId = masterId;
+            masterId = DfSim.randomHex(rnd, 40);
+            for (Shard sh : shards) {
+                sh.listeners.clear();
+            }
+        }
+    }
+
     /** A master restart: new master id, journals and backlogs gone, every session cancelled; data kept. */
     public void restart() {
         for (SimSession s : sim.sessions()) {

@@ -329,9 +329,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     }
 
     /** Keys on the master when a full sync starts ({@code INFO keyspace}), for the progress metric. */
-    private long countMasterKeys() {
+    private long countMasterKeys(io.df2redis.dragonfly.session.DragonflyEndpoint master) {
         try (io.df2redis.dragonfly.session.MasterConnection c =
-                io.df2redis.dragonfly.session.MasterConnection.open(config.endpoint(), config.connectConfig(), "keyspace")) {
+                io.df2redis.dragonfly.session.MasterConnection.open(master, config.connectConfig(), "keyspace")) {
             long keys = 0;
             for (String line : c.call("INFO", "KEYSPACE").asText().split("\r?\n")) {
                 int at = line.indexOf("keys=");
@@ -347,14 +347,29 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
     }
 
+    /** The master id of the positions a session was planned from, when it differs from the session's; else null. */
+    private String resume(OpenedSession opened) {
+        String m = null;
+        for (FlowPosition p : positions.values()) {
+            if (p.masterId() != null && p.phase() == FlowSplit.Phase.STABLE) {
+                m = p.masterId();
+            }
+        }
+        return m != null && !m.equals(opened.info().masterId()) ? m : null;
+    }
+
     /** Result of the blocking part of an epoch start. */
-    private record OpenedSession(SessionController controller, SessionInfo info, OptionalLong[] plan, long masterKeys) {}
+    private record OpenedSession(SessionController controller, SessionInfo info, OptionalLong[] plan, long masterKeys,
+            io.df2redis.dragonfly.session.DragonflyEndpoint master, String failoverFrom) {}
 
     private OpenedSession openSession(int id, ResumePoint resume, long backoffMs) throws Exception {
         if (backoffMs > 0) {
             Thread.sleep(backoffMs);
         }
-        SessionController controller = new SessionController(config.endpoint(), config.sessionConfig(), id);
+        // With several addresses (the master and its replicas), the one that is the master now.
+        io.df2redis.dragonfly.session.DragonflyEndpoint master = io.df2redis.dragonfly.session.MasterLocator.find(
+                config.endpoints(), config.connectConfig(), config.failoverWait());
+        SessionController controller = new SessionController(master, config.sessionConfig(), id);
         try {
             SessionInfo info = controller.connect();
             if (info.numFlows() != numFlows) {
@@ -365,10 +380,10 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             OptionalLong[] plan = controller.planFlows(resume);
             long keys = -1;
             if (plan.length > 0 && plan[0].isEmpty()) {
-                keys = countMasterKeys();
+                keys = countMasterKeys(master);
                 metrics.masterKeys(keys);
             }
-            return new OpenedSession(controller, info, plan, keys);
+            return new OpenedSession(controller, info, plan, keys, master, controller.failoverFrom());
         } catch (Exception e) {
             controller.close();
             throw e;
@@ -384,7 +399,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             }
             consecutiveFailures++;
             metrics.sessionFailed();
-            LOG.warn("epoch {}: could not open a session on {} (attempt {}): {}", id, config.endpoint(), consecutiveFailures,
+            LOG.warn("epoch {}: could not open a session on {} (attempt {}): {}", id, config.endpoints(), consecutiveFailures,
                     error.toString());
             epochPending = true;
             maybeStartEpoch();
@@ -413,12 +428,21 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         if (opened.masterKeys() >= 0) {
             progress.masterKeys(opened.masterKeys());
         }
+        if (opened.failoverFrom() != null) {
+            LOG.info("epoch {}: the master changed: {} (id {}) now, the positions are of master {}; resuming every flow with"
+                    + " the failover form (a replica promoted from it grants PARTIAL; any other master answers FULL and the"
+                    + " writers reset)", id, opened.master(), opened.info().masterId(), opened.failoverFrom());
+        } else if (fullSync && resume(opened) != null) {
+            LOG.info("epoch {}: full sync on {}: the positions are of master {}, this one is {}{}", id, opened.master(),
+                    resume(opened), opened.info().masterId(), opened.controller().failoverSupported() ? ""
+                            : " (a resume from another master needs Dragonfly v1.31 or later)");
+        }
         LOG.info("epoch {}: session {} opened, {}{}", id, opened.info().syncId(),
                 fullSync ? (resync ? "full resync" : "full sync") : "partial sync",
                 fullSync ? (clear ? ", writers clear the target first" : ", writers keep the target (overwrite)")
                         : " (resuming every flow; a flow answered FULL resets the writers)");
         broadcast(new SessionEvents.OpenFlows(id, opened.info().masterId(), opened.info().syncId(), numFlows, resumeLsn,
-                clear));
+                clear, opened.master().host(), opened.master().port(), opened.failoverFrom()));
     }
 
     private void act(Epoch e, SyncCoordinator.Decision d) {

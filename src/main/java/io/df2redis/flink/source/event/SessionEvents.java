@@ -84,8 +84,28 @@ public final class SessionEvents {
             String syncId,
             int numFlows,
             Map<Integer, Long> resumeLsn,
-            boolean clearTarget)
+            boolean clearTarget,
+            String masterHost,
+            int masterPort,
+            String lastMasterId)
             implements Event {
+        /**
+         * @param masterHost where the session's master is (one of {@code source.url}'s addresses)
+         * @param lastMasterId the master the resumed positions belong to when it is not this one: the
+         *     flows use the failover form of {@code DFLY FLOW}; null otherwise
+         */
+        public OpenFlows {
+        }
+
+        /** The LSN vector of the failover form (every flow's resume LSN, in flow order). */
+        public long[] lsnVector() {
+            long[] v = new long[numFlows];
+            for (int f = 0; f < numFlows; f++) {
+                v[f] = resumeLsn.getOrDefault(f, 0L);
+            }
+            return v;
+        }
+
         public boolean fullSync() {
             return resumeLsn.isEmpty();
         }

@@ -189,6 +189,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     private void startEpoch(SessionEvents.OpenFlows o) {
         epoch = o.epoch();
         openFlows = o;
+        masterReads.master(config.endpoint().withAddress(o.masterHost(), o.masterPort()));
         pendingReset = o.resetWriters();
         for (FlowReader f : flows.values()) {
             f.closeConnection();
@@ -206,8 +207,9 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     /** Runs on the opener thread: the blocking connect + DFLY FLOW. */
     private void open(int e, FlowReader f, SessionEvents.OpenFlows o, OptionalLong lsn) {
         try {
-            FlowConnection c = FlowConnection.open(config.endpoint(), config.connectConfig(), config.flowConfig(),
-                    o.masterId(), o.syncId(), f.flow, lsn, (flow, cause) -> wake());
+            FlowConnection c = FlowConnection.open(config.endpoint().withAddress(o.masterHost(), o.masterPort()),
+                    config.connectConfig(), config.flowConfig(), o.masterId(), o.syncId(), f.flow, lsn, o.lastMasterId(),
+                    o.lastMasterId() == null ? null : o.lsnVector(), (flow, cause) -> wake());
             completions.add(() -> onOpened(e, f, c));
         } catch (Exception ex) {
             completions.add(() -> onOpenFailed(e, f, ex));

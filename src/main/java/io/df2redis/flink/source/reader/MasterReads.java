@@ -19,7 +19,7 @@ import java.util.List;
  * read reach the target twice (in the value read, then from the journal): README "Filters".
  */
 final class MasterReads implements JournalSplitter.MovedIn, AutoCloseable {
-    private final DragonflyEndpoint endpoint;
+    private DragonflyEndpoint endpoint;
     private final ConnectConfig connect;
     private MasterConnection connection;
     private int selected = -1;
@@ -27,6 +27,15 @@ final class MasterReads implements JournalSplitter.MovedIn, AutoCloseable {
     MasterReads(DragonflyEndpoint endpoint, ConnectConfig connect) {
         this.endpoint = endpoint;
         this.connect = connect;
+    }
+
+    /** Reads go to the session's master from now on (after a failover, the promoted replica). */
+    void master(DragonflyEndpoint master) {
+        if (!master.equals(endpoint)) {
+            close();
+            connection = null;
+            endpoint = master;
+        }
     }
 
     @Override
