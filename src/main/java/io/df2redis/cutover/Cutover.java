@@ -91,8 +91,8 @@ public final class Cutover {
             long pausedNanos = System.nanoTime();
             Instant pausedAt = Instant.now();
             source.pauseWrites(settings.writePause());
-            LOG.info("cut-over: writes on {} paused for {}; waiting for {} replica(s) to acknowledge everything", settings.source(),
-                    settings.writePause(), replicas);
+            LOG.info("cut-over: writes on {} paused for {} s; waiting for {} replica(s) to acknowledge everything", settings.source(),
+                    settings.writePause().toSeconds(), replicas);
             try {
                 long acked = source.waitForReplicas(replicas, settings.catchUpTimeout());
                 if (acked < replicas) {

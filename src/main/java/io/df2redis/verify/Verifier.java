@@ -129,8 +129,8 @@ public final class Verifier {
             long converged = 0;
             for (int round = 1; round <= config.rechecks() && !found.isEmpty(); round++) {
                 int before = found.size();
-                LOG.info("verify: {} keys differ; checking them again in {} (recheck {} of {})", before, config.recheckDelay(),
-                        round, config.rechecks());
+                LOG.info("verify: {} keys differ; checking them again in {} ms (recheck {} of {})", before,
+                        config.recheckDelay().toMillis(), round, config.rechecks());
                 Thread.sleep(config.recheckDelay().toMillis());
                 recheck();
                 converged += before - found.size();
