@@ -21,12 +21,18 @@ public final class DfSimMain {
                 + rate + " writes/s");
         System.out.flush();
         Random r = new Random(2);
-        long pause = rate <= 0 ? Long.MAX_VALUE : Math.max(1, 1000 / rate);
-        for (int i = 0; ; i++) {
-            if (rate > 0) {
-                SimWorkload.nonIdempotentWrite(g, r, i);
+        if (rate <= 0) {
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        // Paced by the clock: as many writes as the rate allows so far (a write blocks while paused).
+        long start = System.nanoTime();
+        for (long i = 0; ; i++) {
+            long due = start + i * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 1_000_000) {
+                Thread.sleep(wait / 1_000_000);
             }
-            Thread.sleep(pause);
+            SimWorkload.nonIdempotentWrite(g, r, (int) i);
         }
     }
 }
