@@ -107,6 +107,52 @@ class DfSimConformanceTest {
         return ((RespReply.Error) r).message();
     }
 
+    /**
+     * Failover, protocol doc §4.1: a replica refuses to be replicated from; once promoted, the failover
+     * form of DFLY FLOW is granted PARTIAL only for its old master's id with one LSN per shard (a wrong
+     * vector size is a syntax error, another id gets FULL), and LSNs go on from the old master's.
+     */
+    @Test
+    void aPromotedReplicaGrantsTheFailoverFormOnlyForItsOldMaster() throws Exception {
+        try (DfSim sim = DfSim.generated(DfSimConfig.defaults().withFlows(2))) {
+            int replicaPort = sim.replicaPort();
+            try (RawConn replica = new RawConn(replicaPort)) {
+                assertThat(replica.call("INFO", "REPLICATION").asText()).contains("role:replica").contains("master_port:" + sim.port());
+                assertThat(err(replica.call("REPLCONF", "capa", "dragonfly"))).isEqualTo("ERR Replicating a replica is unsupported");
+            }
+            String oldId;
+            try (RawConn main = new RawConn(sim.port())) {
+                oldId = main.call("REPLCONF", "capa", "dragonfly").asArray().get(0).asText();
+                String sync = "SYNC1";
+                try (RawConn f0 = new RawConn(sim.port()); RawConn f1 = new RawConn(sim.port())) {
+                    f0.call("DFLY", "FLOW", oldId, sync, "0");
+                    f1.call("DFLY", "FLOW", oldId, sync, "1");
+                }
+            }
+            sim.generated().write(0, "SET", "k", "v"); // journaled with LSN 1 on its shard
+            long[] before = sim.generated().replicaOffsets();
+            sim.failoverToReplica();
+            assertThat(sim.generated().replicaOffsets()).as("LSNs go on").containsExactly(before);
+            try (RawConn main = new RawConn(replicaPort)) {
+                assertThat(main.call("INFO", "REPLICATION").asText()).contains("role:master");
+                List<RespReply> capa = main.call("REPLCONF", "capa", "dragonfly").asArray();
+                String newId = capa.get(0).asText();
+                String sync = capa.get(1).asText();
+                assertThat(newId).isNotEqualTo(oldId);
+                String vector = before[0] + "-" + before[1];
+                try (RawConn f = new RawConn(replicaPort)) {
+                    assertThat(err(f.call("DFLY", "FLOW", newId, sync, "0", oldId, "1"))).isEqualTo("ERR syntax error");
+                }
+                try (RawConn f0 = new RawConn(replicaPort); RawConn f1 = new RawConn(replicaPort)) {
+                    assertThat(f0.call("DFLY", "FLOW", newId, sync, "0", "f".repeat(40), vector).asArray().get(0).asText())
+                            .as("another master's id").isEqualTo("FULL");
+                    assertThat(f1.call("DFLY", "FLOW", newId, sync, "1", oldId, vector).asArray().get(0).asText())
+                            .as("the old master's id and LSNs").isEqualTo("PARTIAL");
+                }
+            }
+        }
+    }
+
     /** Refusals listed in the recordings' README, "Observed protocol facts". */
     @Test
     void refusesLikeARealMaster() throws Exception {
