@@ -8,6 +8,7 @@ import io.df2redis.flink.source.DragonflySource;
 import io.df2redis.redis.RedisWriter;
 import io.df2redis.resp.RespReply;
 import io.df2redis.translate.Watermarks;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -99,12 +100,33 @@ public final class Df2RedisJob {
             return;
         }
         build(env, settings, flows);
-        env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+        org.apache.flink.api.common.JobExecutionResult result = env.execute(settings.get(Df2RedisOptions.JOB_NAME));
+        if (state != null && settings.mode() == Df2RedisOptions.Mode.SNAPSHOT) {
+            System.out.println("df2redis: " + snapshotSummary(result.getNetRuntime(), SummaryReporter.totals()));
+        }
         if (state != null) {
             // The job ended by itself (a snapshot that reached its cut): nothing is left to resume.
             state.delete();
             LOG.info("job finished; state dir {} removed", state.dir());
         }
+    }
+
+    /**
+     * The closing line of {@code --mode snapshot} (embedded runner): time, what was written, and what
+     * was left out or changed, by reason, from the readers' and writers' translation counters.
+     */
+    public static String snapshotSummary(long runtimeMs, Map<String, Long> counters) {
+        java.util.Set<String> written = java.util.Set.of("snapshot_restored", "snapshot_native", "snapshot_parts",
+                "journal_verbatim", "journal_rewritten", "cross_slot_moves", "global_commands", "split");
+        long keys = counters.getOrDefault("snapshot_restored", 0L) + counters.getOrDefault("snapshot_native", 0L);
+        StringBuilder w = new StringBuilder();
+        StringBuilder left = new StringBuilder();
+        for (Map.Entry<String, Long> e : counters.entrySet()) {
+            StringBuilder to = written.contains(e.getKey()) ? w : left;
+            to.append(to.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return String.format(java.util.Locale.ROOT, "snapshot done in %.1f s: %d whole values written (%s); left out or changed: %s",
+                runtimeMs / 1000.0, keys, w, left.length() == 0 ? "nothing" : left);
     }
 
     /**
@@ -204,6 +226,7 @@ public final class Df2RedisJob {
             LOG.info("new job; its checkpoints go to {}", state.dir());
         }
         Configuration flink = state.flinkConfig(resume);
+        flink.setString("metrics.reporter." + SummaryReporter.NAME + ".factory.class", SummaryReporter.Factory.class.getName());
         if (settings.isSet(Df2RedisOptions.METRICS_PORT)) {
             int port = settings.get(Df2RedisOptions.METRICS_PORT);
             flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
