@@ -113,12 +113,21 @@ class ExactlyOnceChaosTest {
         /** Cluster target only: a primary SIGKILLed under writes, its replica promoted, the node back as a replica. */
         REDIS_PRIMARY_KILLED,
         /** Cluster target only: a manual {@code CLUSTER FAILOVER} on a replica under writes (no data lost, slots move). */
-        REDIS_MANUAL_FAILOVER
+        REDIS_MANUAL_FAILOVER,
+        /**
+         * The Dragonfly master lost and its replica promoted (the job resumes there with the failover
+         * form); once per run: a second one is a master restart instead.
+         */
+        SOURCE_FAILOVER
     }
 
     /** The faults a standalone target can take. */
     private static final Fault[] STANDALONE_FAULTS = java.util.Arrays.stream(Fault.values())
-            .filter(f -> f != Fault.REDIS_PRIMARY_KILLED && f != Fault.REDIS_MANUAL_FAILOVER).toArray(Fault[]::new);
+            .filter(f -> f != Fault.REDIS_PRIMARY_KILLED && f != Fault.REDIS_MANUAL_FAILOVER && f != Fault.SOURCE_FAILOVER)
+            .toArray(Fault[]::new);
+    /** The soak's random faults: the standalone ones and a source failover. */
+    private static final Fault[] SOAK_FAULTS = java.util.stream.Stream.concat(java.util.Arrays.stream(STANDALONE_FAULTS),
+            java.util.stream.Stream.of(Fault.SOURCE_FAILOVER)).toArray(Fault[]::new);
     private RedisClusterProcesses cluster;
 
     /** Fails the task it is chained to once per {@link #request()}: the whole job restores from its last checkpoint. */
@@ -174,8 +183,12 @@ class ExactlyOnceChaosTest {
         }
     }
 
-    private List<String> args(JobTestSupport.Target target) {
-        List<String> a = new ArrayList<>(List.of("--source.url", "redis://127.0.0.1:" + sim.port(), "--target.url", target.url(),
+    private boolean failedOver;
+
+    private List<String> args(JobTestSupport.Target target) throws java.io.IOException {
+        // The master and its replica: a SOURCE_FAILOVER promotes the replica.
+        List<String> a = new ArrayList<>(List.of("--source.url", "redis://127.0.0.1:" + sim.port() + ",127.0.0.1:" + sim.replicaPort(),
+                "--source.failover-wait", "30s", "--target.url", target.url(),
                 "--source.flows", "2", "--flow.spill.dir", tmp.resolve("spill").toString(),
                 "--sink.delivery-guarantee", System.getProperty("chaos.guarantee", "exactly-once")));
         if (cluster != null) {
@@ -260,10 +273,14 @@ class ExactlyOnceChaosTest {
 
     /** Runs {@code faults} random faults of {@code seed}. */
     void run(long seed, int faults) throws Exception {
+        run(seed, faults, STANDALONE_FAULTS);
+    }
+
+    void run(long seed, int faults, Fault[] from) throws Exception {
         Random r = new Random(seed);
         List<Fault> schedule = new ArrayList<>();
         for (int i = 0; i < faults; i++) {
-            schedule.add(STANDALONE_FAULTS[r.nextInt(STANDALONE_FAULTS.length)]);
+            schedule.add(from[r.nextInt(from.length)]);
         }
         run(seed, schedule);
     }
@@ -293,6 +310,7 @@ class ExactlyOnceChaosTest {
         }
         FailOnRequest.REQUESTED.set(0);
         FailOnRequest.DONE.set(0);
+        failedOver = false;
         job = submit(args(target), null);
         List<Fault> done = new ArrayList<>();
         try (Writes w = new Writes(g, seed)) {
@@ -324,6 +342,14 @@ class ExactlyOnceChaosTest {
                         g.cutFlowAt(flow, s.flow(flow).bytesWritten() + 1 + r.nextInt(2000));
                     }
                     case MASTER_RESTART -> g.restart();
+                    case SOURCE_FAILOVER -> {
+                        if (failedOver) {
+                            g.restart();
+                        } else {
+                            sim.failoverToReplica();
+                            failedOver = true;
+                        }
+                    }
                     case REDIS_PRIMARY_KILLED -> {
                         RedisServerProcess victim = cluster.primaries().get(r.nextInt(3));
                         cluster.killPrimary(victim);
@@ -413,8 +439,15 @@ class ExactlyOnceChaosTest {
             job = null;
             toClose.clear();
             cluster = null;
-            run(base + i, 4);
+            run(base + i, 4, SOAK_FAULTS);
         }
+    }
+
+    /** The Dragonfly master fails over to its replica among the other faults, under non-idempotent writes and RENAMEs. */
+    @Test
+    void aSourceFailoverAmongOtherFaultsEndsEqual() throws Exception {
+        run(14, List.of(Fault.TASK_FAILURE, Fault.SOURCE_FAILOVER, Fault.FLUSHALL_THEN_TASK_FAILURE,
+                Fault.TASK_FAILURE_WITH_BACKLOG_EVICTED, Fault.STOP_WITH_SAVEPOINT_AND_RESUME));
     }
 
     @ParameterizedTest(name = "seed {0}")
