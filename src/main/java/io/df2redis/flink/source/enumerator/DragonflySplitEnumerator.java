@@ -135,7 +135,13 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
         String line = progress.line(System.currentTimeMillis());
         if (line != null) {
-            LOG.info(line);
+            // A global command some flows wait at (held until every flow reached it) is worth seeing.
+            StringBuilder waiting = new StringBuilder();
+            for (Map.Entry<Long, Set<Integer>> g : new java.util.TreeMap<>(current.globals).entrySet()) {
+                waiting.append("; global command txid ").append(g.getKey()).append(" reached by flows ")
+                        .append(new java.util.TreeSet<>(g.getValue())).append(", waiting for the others");
+            }
+            LOG.info(line + waiting);
         }
     }
 
