@@ -95,7 +95,7 @@ final class ProgressLog {
         StringBuilder phases = new StringBuilder();
         for (int f = 0; f < flows; f++) {
             FlowProgress p = latest[f];
-            phases.append(f == 0 ? "" : ", ").append(p == null ? "opening" : phase(p.phase()));
+            phases.append(f == 0 ? "" : ", ").append(p == null ? "opening" : p.held() ? "held at a global command" : phase(p.phase()));
             if (p != null) {
                 keys += p.snapshotKeys();
                 bytes += p.bytesParsed();

@@ -47,7 +47,7 @@ public final class SessionEvents {
      * flows): keys and bytes of the snapshot so far, journal commands, bytes spilled to disk now.
      */
     public record FlowProgress(int epoch, int flow, FlowSplit.Phase phase, long snapshotKeys, long bytesParsed,
-            long journalCommands, long spillBytes) implements Event {}
+            long journalCommands, long spillBytes, boolean held) implements Event {}
 
     /** The flow reached a global command (FLUSHALL/FLUSHDB) and holds its records until released. */
     public record GlobalCommandReached(int epoch, int flow, long txid, long lsn) implements Event {}

@@ -291,6 +291,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     /** How often flows' progress goes to the enumerator while data flows (its log line is every 10 s). */
     private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
     private long progressSentNanos = System.nanoTime();
+    private CompletableFuture<Void> progressTick;
 
     private void reportProgressEvery(long intervalNanos) {
         long now = System.nanoTime();
@@ -301,7 +302,8 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         for (FlowReader f : flows.values()) {
             if (f.state == FlowReader.State.STREAMING || f.state == FlowReader.State.HELD || f.state == FlowReader.State.DRAINING) {
                 ctx.sendSourceEventToCoordinator(new SessionEvents.FlowProgress(f.epoch, f.flow, f.phase, f.snapshotKeys,
-                        f.bytesParsed, f.journalCommands, f.connection == null ? 0 : f.connection.counters().spillBytesOnDisk()));
+                        f.bytesParsed, f.journalCommands, f.connection == null ? 0 : f.connection.counters().spillBytesOnDisk(),
+                        f.state == FlowReader.State.HELD));
             }
         }
     }
@@ -499,6 +501,12 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         CompletableFuture<Void> w;
         synchronized (this) {
             w = wakeUp;
+            if (progressTick == null || progressTick.isDone()) {
+                // Idle (e.g. held at a global command) the reader still reports its flows' progress.
+                progressTick = CompletableFuture.runAsync(() -> { },
+                        CompletableFuture.delayedExecutor(PROGRESS_INTERVAL_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS));
+            }
+            sources.add(progressTick);
         }
         sources.add(w);
         return CompletableFuture.anyOf(sources.toArray(new CompletableFuture[0])).thenApply(x -> null);
