@@ -43,5 +43,7 @@ class ProgressLogTest {
                 + " lag [30, 0] entries, oldest unacknowledged write ~4.0 s; spill 0 B");
         p.acked(0, 150);
         assertThat(p.line(20_000)).contains("lag [0, 0] entries, oldest unacknowledged write ~0.0 s");
+        p.progress(new FlowProgress(4, 1, FlowSplit.Phase.STABLE, 0, 1000, 15_000, 0, true));
+        assertThat(p.line(30_000)).contains("flows [stable, held at a global command]");
     }
 }
