@@ -37,8 +37,13 @@ public final class Cutover {
      * @param writePause how long {@code CLIENT PAUSE} holds client writes on the source
      * @param catchUpTimeout how long the job may take to acknowledge everything written before the pause
      */
+    /**
+     * @param takeover instead of pausing, ask the running job for {@code DFLY TAKEOVER} (the source
+     *     shuts down once the job has everything; nothing is left to check against)
+     * @param takeoverKey the source key the job watches for that request
+     */
     public record Settings(DragonflyEndpoint source, ConnectConfig connect, RedisTarget sourceAsRespServer, RedisTarget target,
-            VerifyConfig verify, Duration writePause, Duration catchUpTimeout) {}
+            VerifyConfig verify, Duration writePause, Duration catchUpTimeout, boolean takeover, byte[] takeoverKey) {}
 
     /** Why the cut-over stopped; the source was un-paused. */
     public static final class CutoverFailedException extends Exception {
@@ -47,10 +52,38 @@ public final class Cutover {
         }
     }
 
+    /**
+     * The takeover form: writes the request on the source; the job's readers see it in the journal
+     * and the job issues {@code DFLY TAKEOVER}; the master then waits for the job's ACKs, hands over
+     * and shuts down. Success is the source going away within the limit.
+     */
+    private Result takeover(SourceControl source) throws CutoverFailedException, IOException, InterruptedException {
+        String token = java.util.UUID.randomUUID().toString();
+        long start = System.nanoTime();
+        Duration limit = settings.catchUpTimeout().plusSeconds(15);
+        source.set(settings.takeoverKey(), token, limit.plusSeconds(60));
+        LOG.info("cut-over: asked the job for DFLY TAKEOVER (request {}); waiting up to {} s for the source to hand over",
+                token, limit.toSeconds());
+        while (System.nanoTime() - start < limit.toNanos()) {
+            if (!source.answers()) {
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                return new Result(0, List.of(), new long[0], Instant.now(), Instant.now(), took, true);
+            }
+            Thread.sleep(100);
+        }
+        source.del(settings.takeoverKey());
+        throw new CutoverFailedException("the source did not hand over within " + limit.toSeconds() + " s: is the job running"
+                + " and in stable sync? Its log says why a DFLY TAKEOVER failed");
+    }
+
     /** What a successful cut-over did. */
     public record Result(long keysChecked, List<Difference> repaired, long[] lsns, Instant pausedAt, Instant pausedUntil,
-            Duration pausedSoFar) {
+            Duration pausedSoFar, boolean tookOver) {
         public String summary() {
+            if (tookOver) {
+                return "READY: the source handed over to the job (DFLY TAKEOVER) and shut down after the job had applied"
+                        + " every write it took; switch your clients to the target now (" + pausedSoFar.toMillis() + " ms)";
+            }
             Map<Difference.Kind, Integer> kinds = new EnumMap<>(Difference.Kind.class);
             for (Difference d : repaired) {
                 kinds.merge(d.kind(), 1, Integer::sum);
@@ -87,6 +120,9 @@ public final class Cutover {
             if (replicas == 0) {
                 throw new CutoverFailedException("no replica is connected to the source " + settings.source()
                         + ": the df2redis job is not running (nothing was paused)");
+            }
+            if (settings.takeover()) {
+                return takeover(source);
             }
             long pausedNanos = System.nanoTime();
             Instant pausedAt = Instant.now();
@@ -131,7 +167,7 @@ public final class Cutover {
                     throw new CutoverFailedException("the check took " + paused.toMillis() + " ms, longer than the write pause ("
                             + settings.writePause().toMillis() + " ms): writes may have resumed; raise --cutover.write-pause");
                 }
-                return new Result(check.compared(), repaired, lsns, pausedAt, pausedAt.plus(settings.writePause()), paused);
+                return new Result(check.compared(), repaired, lsns, pausedAt, pausedAt.plus(settings.writePause()), paused, false);
             } catch (CutoverFailedException | IOException | InterruptedException | RuntimeException e) {
                 try {
                     source.unpause();

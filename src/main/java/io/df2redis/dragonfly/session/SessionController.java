@@ -153,6 +153,24 @@ public final class SessionController implements Closeable {
         LOG.info("epoch {}: DFLY STARTSTABLE {} done, stable sync", epoch, session.syncId());
     }
 
+    /**
+     * {@code DFLY TAKEOVER <timeout> <SYNCn>} on the main connection (stable sync only): the master
+     * stops taking writes, journals a PING on every shard, waits until this session's ACKs reach the
+     * end of every shard's journal, answers {@code +OK} and shuts itself down (protocol doc §4.4).
+     * Blocks up to {@code timeout}; the caller's ACKs must come meanwhile.
+     *
+     * @throws IOException when the master refuses (e.g. {@code Takeover failed!}: not caught up in time)
+     */
+    public synchronized void takeover(java.time.Duration timeout) throws IOException {
+        requireConnected();
+        main.setReadTimeout(timeout.plusSeconds(10));
+        RespReply r = main.callRaw("DFLY", "TAKEOVER", Long.toString(Math.max(1, timeout.toSeconds())), session.syncId());
+        if (!(r instanceof RespReply.SimpleString ok) || !ok.text().equalsIgnoreCase("OK")) {
+            throw new IOException("DFLY TAKEOVER " + session.syncId() + ": " + r.describe());
+        }
+        LOG.info("epoch {}: DFLY TAKEOVER {} done: the master handed over and shuts down", epoch, session.syncId());
+    }
+
     /** {@code DFLY REPLICAOFFSET}: per flow, the LSN the master will assign next (lag = this − ours). */
     public synchronized long[] replicaOffsets() throws IOException {
         requireConnected();

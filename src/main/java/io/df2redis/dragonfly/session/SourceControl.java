@@ -57,6 +57,29 @@ public final class SourceControl implements Closeable {
         return r.asLong();
     }
 
+    /** Writes {@code key = value} (expiring after {@code ttl}) on the master: a request the job reads in its journal. */
+    public void set(byte[] key, String value, Duration ttl) throws IOException {
+        RespReply r = connection.callRaw(java.util.List.of("SET".getBytes(java.nio.charset.StandardCharsets.US_ASCII), key,
+                value.getBytes(java.nio.charset.StandardCharsets.UTF_8), "PX".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Long.toString(ttl.toMillis()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        if (r instanceof RespReply.Error e) {
+            throw new IOException("SET on the source: " + e.message());
+        }
+    }
+
+    public void del(byte[] key) throws IOException {
+        connection.callRaw(java.util.List.of("DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII), key));
+    }
+
+    /** Whether the master still answers on this connection. */
+    public boolean answers() {
+        try {
+            return !(connection.callRaw("PING") instanceof RespReply.Error);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** {@code DFLY REPLICAOFFSET}: per shard, the next LSN. */
     public long[] offsets() throws IOException {
         java.util.List<RespReply> a = connection.call("DFLY", "REPLICAOFFSET").asArray();

@@ -186,7 +186,9 @@ public final class Df2RedisJob {
             DragonflyEndpoint endpoint = locateMaster(settings);
             io.df2redis.cutover.Cutover.Settings s = new io.df2redis.cutover.Cutover.Settings(endpoint, source.connectConfig(),
                     VerifySettings.source(settings, endpoint), WriterSettings.target(settings), VerifySettings.config(settings),
-                    settings.get(Df2RedisOptions.CUTOVER_WRITE_PAUSE), settings.get(Df2RedisOptions.CUTOVER_CATCH_UP_TIMEOUT));
+                    settings.get(Df2RedisOptions.CUTOVER_WRITE_PAUSE), settings.get(Df2RedisOptions.CUTOVER_CATCH_UP_TIMEOUT),
+                    settings.get(Df2RedisOptions.CUTOVER_TAKEOVER),
+                    io.df2redis.translate.TakeoverRequest.key(TranslateSettings.translateConfig(settings).internalKeyPrefix()));
             try (RedisWriter writer = RedisWriter.open(WriterSettings.target(settings), WriterSettings.writerConfig(settings, null))) {
                 io.df2redis.translate.TranslateConfig tc = TranslateSettings.translateConfig(settings);
                 io.df2redis.translate.TargetProfile profile = WriterSettings.profile(writer.capabilities());

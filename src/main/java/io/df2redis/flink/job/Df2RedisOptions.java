@@ -178,6 +178,10 @@ public final class Df2RedisOptions {
             ConfigOptions.key("cutover.write-pause").durationType().defaultValue(Duration.ofSeconds(60))
                     .withDescription("How long CLIENT PAUSE … WRITE holds writes on the source: the check and the switch of"
                             + " clients must fit in it.");
+    public static final ConfigOption<Boolean> CUTOVER_TAKEOVER =
+            ConfigOptions.key("cutover.takeover").booleanType().defaultValue(false)
+                    .withDescription("Instead of pausing writes: the running job issues DFLY TAKEOVER; the source stops taking"
+                            + " writes, waits for the job's ACKs, and shuts down (nothing is checked: the source is gone).");
     public static final ConfigOption<Duration> CUTOVER_CATCH_UP_TIMEOUT =
             ConfigOptions.key("cutover.catch-up-timeout").durationType().defaultValue(Duration.ofSeconds(30))
                     .withDescription("How long the job may take to acknowledge every write made before the pause (one checkpoint"
@@ -251,7 +255,7 @@ public final class Df2RedisOptions {
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
                 FILTER_KEYS_INCLUDE, FILTER_KEYS_EXCLUDE, FILTER_DBS, FILTER_TYPES, FILTER_COMMANDS, MAP_KEY_PREFIX,
-                CUTOVER_WRITE_PAUSE, CUTOVER_CATCH_UP_TIMEOUT,
+                CUTOVER_WRITE_PAUSE, CUTOVER_CATCH_UP_TIMEOUT, CUTOVER_TAKEOVER,
                 VERIFY_REPORT, VERIFY_SAMPLE, VERIFY_RECHECKS, VERIFY_RECHECK_DELAY, VERIFY_TTL_TOLERANCE, VERIFY_PARALLELISM,
                 SINK_PARALLELISM, SINK_DELIVERY_GUARANTEE, STATE_DIR, METRICS_PORT, JOB_NAME, TARGET_PREPARED_FOR_JOB);
     }

@@ -717,6 +717,12 @@ public final class DfSim implements AutoCloseable {
                 }
                 return dfly(c, text(args.get(1)).toUpperCase(Locale.ROOT), args.subList(2, args.size()));
             default:
+                if (engine instanceof GeneratedEngine g && !loading() && (name.equals("SET") || name.equals("DEL"))
+                        && !(c.viaReplica && !promoted)) {
+                    // A client's write: applied and journaled as the master does (held while writes are paused).
+                    g.write(c.db[0], args);
+                    return name.equals("SET") ? simple("OK") : (":" + (args.size() - 1) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                }
                 if (engine instanceof GeneratedEngine g && !loading()) {
                     byte[] read = SimReads.handle(g.dataset(), c.db, args);
                     if (read != null) {
@@ -754,6 +760,79 @@ public final class DfSim implements AutoCloseable {
     }
 
     private volatile long writesPausedUntilNanos;
+    private volatile boolean shutDown;
+
+    /** Whether a {@code DFLY TAKEOVER} ended with the master shutting down. */
+    public boolean shutDownByTakeover() {
+        return shutDown;
+    }
+
+    /**
+     * {@code DFLY TAKEOVER <timeout_sec> <SYNCn>}: only in stable sync; client writes stop, a PING on
+     * every shard, then the session's every flow must ACK past it within the timeout: {@code +OK} and
+     * the master shuts down; else {@code -ERR Takeover failed!} and writes resume.
+     */
+    private byte[] takeover(String timeoutText, String syncId) {
+        if (!(engine instanceof GeneratedEngine g)) {
+            return error("ERR TAKEOVER not modelled in this mode");
+        }
+        SimSession s;
+        long timeoutS;
+        try {
+            timeoutS = Long.parseLong(timeoutText);
+        } catch (NumberFormatException e) {
+            return error("ERR value is not an integer or out of range");
+        }
+        synchronized (lock) {
+            byte[][] err = new byte[1][];
+            s = lookup(syncId, err);
+            if (s == null) {
+                return err[0];
+            }
+        }
+        if (s.state != State.STABLE_SYNC) {
+            return error("ERR invalid state");
+        }
+        writesPausedUntilNanos = System.nanoTime() + Duration.ofDays(1).toNanos();
+        g.ping();
+        long[] target = g.replicaOffsets();
+        long end = System.nanoTime() + timeoutS * 1_000_000_000L;
+        while (System.nanoTime() - end < 0) {
+            boolean all = true;
+            for (int f = 0; f < s.flows.length; f++) {
+                if (s.flows[f] == null || s.flows[f].lastAck < target[f]) {
+                    all = false;
+                }
+            }
+            if (all) {
+                event("TAKEOVER by " + syncId + ": done, shutting down");
+                shutDown = true;
+                Thread t = new Thread(() -> {
+                    try {
+                        Thread.sleep(100); // the +OK goes out first
+                        server.close();
+                    } catch (Exception ignored) {
+                        // shutting down
+                    }
+                    for (SimConnection c : connections) {
+                        c.close();
+                    }
+                }, "dfsim-shutdown");
+                t.setDaemon(true);
+                t.start();
+                return simple("OK");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        writesPausedUntilNanos = 0;
+        event("TAKEOVER by " + syncId + ": failed, writes resume");
+        return error("ERR Takeover failed!");
+    }
 
     /** Whether client writes are paused now (CLIENT PAUSE … WRITE). */
     public boolean writesPaused() {
@@ -963,6 +1042,11 @@ public final class DfSim implements AutoCloseable {
             case "STARTSTABLE":
                 if (rest.size() == 1) {
                     return startStable(text(rest.get(0)));
+                }
+                break;
+            case "TAKEOVER":
+                if (rest.size() == 2 || rest.size() == 3) {
+                    return takeover(text(rest.get(0)), text(rest.get(rest.size() - 1)));
                 }
                 break;
             case "REPLICAOFFSET":

@@ -70,6 +70,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private boolean forceFullSync;
     private int consecutiveFailures;
     private boolean finished;
+    /** A DFLY TAKEOVER runs: no new session is opened meanwhile (the master stops or refuses). */
+    private boolean takeoverRunning;
 
     /** One epoch's session and what its flows reported. */
     private static final class Epoch {
@@ -126,6 +128,46 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         LOG.info("Dragonfly source for {}: {} flows, mode {}, last epoch {}", config.endpoint(), numFlows, config.mode(), epoch);
         ctx.callAsync(this::readOffsets, this::onOffsets, 5_000, 5_000);
         ctx.callAsync(() -> null, (nothing, err) -> logProgress(), PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS);
+    }
+
+    /**
+     * The cut-over asked for a takeover: issue {@code DFLY TAKEOVER} on the session's main connection;
+     * the master waits for this job's ACKs (at its next checkpoints) up to {@code
+     * cutover.catch-up-timeout}, then hands over and shuts down, and the job ends.
+     */
+    private void onTakeoverRequested(Epoch e, SessionEvents.TakeoverRequested t) {
+        if (takeoverRunning) {
+            return;
+        }
+        if (e.fullSync && e.stableCuts.size() < numFlows) {
+            LOG.warn("epoch {}: the cut-over asked for DFLY TAKEOVER (request {}) before every flow reached stable sync;"
+                    + " ignored, run the cut-over again", e.id, t.token());
+            return;
+        }
+        takeoverRunning = true;
+        java.time.Duration timeout = config.settings().get(Df2RedisOptions.CUTOVER_CATCH_UP_TIMEOUT);
+        LOG.info("epoch {}: the cut-over asked for DFLY TAKEOVER (request {}); the master waits up to {} s for this job's ACKs",
+                e.id, t.token(), timeout.toSeconds());
+        ctx.callAsync(() -> {
+            e.controller.takeover(timeout);
+            return null;
+        }, (ok, err) -> onTakeoverDone(e, err));
+    }
+
+    private void onTakeoverDone(Epoch e, Throwable err) {
+        takeoverRunning = false;
+        if (err != null) {
+            LOG.warn("epoch {}: DFLY TAKEOVER failed ({}); replication goes on", e.id, err.getMessage());
+            maybeStartEpoch();
+            return;
+        }
+        LOG.info("epoch {}: the master handed over to this job and shut down: everything it wrote is in the target; the job ends",
+                e.id);
+        finished = true;
+        broadcast(new SessionEvents.FinishSnapshot(e.id));
+        if (current == e) {
+            current = null;
+        }
     }
 
     /** One line every 10 s while an epoch runs (nothing per record). */
@@ -222,6 +264,10 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         if (current == null || event.epoch() != current.id || current.closing) {
             return; // an older epoch's news
         }
+        if (event instanceof SessionEvents.TakeoverRequested t) {
+            onTakeoverRequested(current, t);
+            return;
+        }
         if (event instanceof SessionEvents.FlowOpened o) {
             if (!o.partial() && !current.fullSync && !current.answeredFull) {
                 // The resume was refused (the master's backlog no longer holds the LSN, or it restarted):
@@ -297,7 +343,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     }
 
     private void maybeStartEpoch() {
-        if (!epochPending || current != null || finished || closingSession || !awaitingReport.isEmpty()) {
+        if (!epochPending || current != null || finished || takeoverRunning || closingSession || !awaitingReport.isEmpty()) {
             return;
         }
         for (int f = 0; f < numFlows; f++) {

@@ -49,6 +49,12 @@ public final class SessionEvents {
     public record FlowProgress(int epoch, int flow, FlowSplit.Phase phase, long snapshotKeys, long bytesParsed,
             long journalCommands, long spillBytes, boolean held) implements Event {}
 
+    /**
+     * The cut-over asked for {@code DFLY TAKEOVER} (it wrote the request key on the source, which the
+     * flow read in its journal): the enumerator issues it on the session's main connection.
+     */
+    public record TakeoverRequested(int epoch, int flow, String token) implements Event {}
+
     /** The flow reached a global command (FLUSHALL/FLUSHDB) and holds its records until released. */
     public record GlobalCommandReached(int epoch, int flow, long txid, long lsn) implements Event {}
 
@@ -125,6 +131,9 @@ public final class SessionEvents {
     /** The session is over: close the epoch's flows and report positions. */
     public record CloseEpoch(int epoch, String reason) implements Event {}
 
-    /** Snapshot mode: every flow reached the stable cut; close the flows and end the input. */
+    /**
+     * Close the flows and end the input: snapshot mode (every flow reached the stable cut), or the
+     * master handed over to this job ({@code DFLY TAKEOVER}) and shut down.
+     */
     public record FinishSnapshot(int epoch) implements Event {}
 }

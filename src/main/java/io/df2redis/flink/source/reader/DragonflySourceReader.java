@@ -78,6 +78,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     /** filter.* and map.key-prefix on snapshot entries; a connection for keys moved into the filtered set. */
     private final io.df2redis.translate.SnapshotFilter snapshotFilter;
     private final MasterReads masterReads;
+    private final byte[] takeoverKey;
 
     public DragonflySourceReader(SourceReaderContext ctx, DragonflySourceConfig config) {
         this.ctx = ctx;
@@ -86,6 +87,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         this.skips = new SkipReporter("reader " + ctx.getIndexOfSubtask());
         this.snapshotFilter = new io.df2redis.translate.SnapshotFilter(translateConfig.filter(), translationCounters);
         this.masterReads = new MasterReads(config.endpoint(), config.connectConfig());
+        this.takeoverKey = io.df2redis.translate.TakeoverRequest.key(translateConfig.internalKeyPrefix());
         this.writers = new WriterAddresses(config.writerParallelism(), config.maxParallelism());
         this.metrics = new ReaderMetrics(ctx.metricGroup(), translationCounters);
         this.opener = Executors.newCachedThreadPool(r -> {
@@ -181,7 +183,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 f.phase = FlowSplit.Phase.DONE;
             }
             finished = true;
-            LOG.info("reader {}: snapshot complete, ending input", ctx.getIndexOfSubtask());
+            LOG.info("reader {}: the source's data is complete (epoch {}), ending input", ctx.getIndexOfSubtask(), fin.epoch());
             wake();
         }
     }
@@ -288,6 +290,13 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         return progress ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
+    /** {@code SET <internal prefix>cutover:takeover <token> …}: the key {@code --mode cutover --cutover.takeover} writes. */
+    private boolean isTakeoverRequest(FlowEvent.JournalCommand c) {
+        List<byte[]> a = c.args();
+        return a.size() >= 3 && a.get(0).length == 3 && new String(a.get(0), java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("SET")
+                && java.util.Arrays.equals(a.get(1), takeoverKey);
+    }
+
     /** How often flows' progress goes to the enumerator while data flows (its log line is every 10 s). */
     private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
     private long progressSentNanos = System.nanoTime();
@@ -377,6 +386,13 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 f.snapshotKeys++;
             }
         } else if (e instanceof FlowEvent.JournalCommand c) {
+            if (isTakeoverRequest(c)) {
+                // The cut-over's request, not data: the enumerator takes over; the key is not copied.
+                ctx.sendSourceEventToCoordinator(new SessionEvents.TakeoverRequested(f.epoch, f.flow,
+                        new String(c.args().get(2), java.nio.charset.StandardCharsets.UTF_8)));
+                advance(f, c.lsn());
+                return;
+            }
             long seq = c.lsn() >= 0 ? c.lsn() : f.seq++;
             // Stray writes are dropped and multi-slot commands cut per slot, before the shuffle.
             for (SlotCommand unit : f.splitter.split(c)) {
