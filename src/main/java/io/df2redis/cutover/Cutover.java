@@ -162,6 +162,13 @@ public final class Cutover {
                 if (!failed.isEmpty()) {
                     throw new CutoverFailedException(failed.size() + " keys differ and could not be repaired, first: " + failed.get(0));
                 }
+                // The repairs took: the keys are checked once more (the writes were acknowledged above).
+                List<Difference> still = repaired.isEmpty() ? List.of()
+                        : new Verifier(settings.sourceAsRespServer(), settings.target(), settings.verify()).stillDifferent(repaired);
+                if (!still.isEmpty()) {
+                    throw new CutoverFailedException(still.size() + " repaired keys still differ, first: db " + still.get(0).db()
+                            + " key " + VerifyReport.printable(still.get(0).key()) + " (" + still.get(0).kind().label() + ")");
+                }
                 Duration paused = Duration.ofNanos(System.nanoTime() - pausedNanos);
                 if (paused.compareTo(settings.writePause()) >= 0) {
                     throw new CutoverFailedException("the check took " + paused.toMillis() + " ms, longer than the write pause ("

@@ -100,7 +100,8 @@ final class KeyComparator {
             if (!t[i].exists()) {
                 out.add(new Difference(db, keys.get(i), Difference.Kind.MISSING, s[i], t[i]));
             } else if (!s[i].exists()) {
-                out.add(new Difference(db, keys.get(i), Difference.Kind.EXTRA, s[i], t[i]));
+                // Gone from the source since the scan: an extra key, named as the target has it.
+                out.add(new Difference(targetDb, config.scope().targetName(keys.get(i)), Difference.Kind.EXTRA, s[i], t[i]));
             } else if (!s[i].type().equals(t[i].type())) {
                 out.add(new Difference(db, keys.get(i), Difference.Kind.TYPE, s[i], t[i]));
             } else {

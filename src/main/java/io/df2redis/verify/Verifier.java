@@ -49,7 +49,25 @@ public final class Verifier {
         this.config = config;
     }
 
+    /** An extra key is named by its target db and name; the others by their source db and name. */
     private record DiffKey(boolean extra, int db, ByteBuffer key) {}
+
+    private static DiffKey key(Difference d) {
+        return new DiffKey(d.kind() == Difference.Kind.EXTRA, d.db(), ByteBuffer.wrap(d.key()));
+    }
+
+    /**
+     * Checks the keys of {@code differences} (found by an earlier run) again, now; returns those
+     * still different (the cut-over's check that its repairs took).
+     */
+    public List<Difference> stillDifferent(List<Difference> differences) throws IOException {
+        found.clear();
+        for (Difference d : differences) {
+            found.put(key(d), d);
+        }
+        recheck();
+        return new ArrayList<>(found.values());
+    }
 
     private record Page(int db, int targetDb, List<byte[]> keys) {}
 
@@ -206,7 +224,7 @@ public final class Verifier {
                     break;
                 }
                 for (Difference d : cmp.compare(p.db(), p.targetDb(), p.keys(), n)) {
-                    found.put(new DiffKey(false, d.db(), ByteBuffer.wrap(d.key())), d);
+                    found.put(key(d), d);
                 }
             }
             compared.addAndGet(n[0]);
@@ -289,7 +307,7 @@ public final class Verifier {
                 Difference d = e.getValue();
                 if (!e.getKey().extra()) {
                     for (Difference now : cmp.compare(d.db(), config.targetDb().apply(d.db()), List.of(d.key()), ignored)) {
-                        found.put(e.getKey(), now);
+                        found.put(key(now), now);
                     }
                 } else if (!absentFromSource(s, config.sourceDbs().apply(d.db()), List.of(config.scope().sourceName(d.key()))).isEmpty()) {
                     KeyState now = cmp.targetStates(d.db(), List.of(d.key()))[0];

@@ -342,6 +342,26 @@ class VerifierTest {
     }
 
     @Test
+    void differencesCheckedAgainAreKeptOnlyWhileTheyLast() throws Exception {
+        try (Jedis s = new Jedis(source.host(), source.port()); Jedis t = targetJedis(0)) {
+            fill(s, 0);
+            copy(0, t);
+            t.del("d0:s:1");
+            t.set("only-in-target", "1");
+            t.set("d0:s:2", "other");
+        }
+        RedisTarget to = RedisTarget.parse(target.url());
+        List<Difference> found = verify(to, config().withRechecks(0, Duration.ZERO)).differences();
+        assertThat(found).hasSize(3);
+        try (Jedis t = targetJedis(0)) {
+            t.set("d0:s:1", "v1"); // repaired
+            t.del("only-in-target"); // repaired
+        }
+        List<Difference> still = new Verifier(RedisTarget.parse(source.url()), to, config()).stillDifferent(found);
+        assertThat(still).extracting(d -> VerifyReport.printable(d.key()) + "=" + d.kind().label()).containsExactly("d0:s:2=value");
+    }
+
+    @Test
     void keysArePrintedAsTextWithOtherBytesEscaped() {
         assertThat(VerifyReport.printable(b("user:1"))).isEqualTo("user:1");
         assertThat(VerifyReport.printable(new byte[] {'a', (byte) 0xff, 'b', (byte) 0xc3, (byte) 0xa9})).isEqualTo("a\\xffbé");
