@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Flink job's figures (issue 6 "Figures to report"), one run on this machine:
 #   1. the benchmark master's own full-sync rate (drained by a null replica over loopback);
-#   2. redis-benchmark -t set -d 100 -P 64 -c 8 -n N -r N against a fresh redis-server, per N;
+#   2. redis-benchmark -t set -d 100 -P 64 -c 8 -n N -r N against a fresh redis-server, per N, and
+#      (2b) redis-cli --pipe of the same N distinct keys, the fair anchor;
 #   3. a Dragonfly replica syncing the same N keys (only with DF2REDIS_DRAGONFLY_BIN; otherwise the
 #      issue's figure is quoted as not measured here);
 #   4. `java -jar target/df2redis-local.jar --mode snapshot` of N keys × 100 B from the benchmark
@@ -109,6 +110,28 @@ for k in $KEYS_LIST; do
   say "redis-benchmark -t set -d 100 -P 64 -c 8 -n $(human "$n") -r $(human "$n"): ${BENCH_RATE[$k]} SET/s; redis-server CPU $rcpu, $cpr commands per read; load $(load)"
 done
 
+# ---- 2b. the target's own mass insertion: redis-cli --pipe of the same N distinct keys -----------
+# The fair anchor (issue 14): redis-benchmark -r N writes only ~63 % distinct keys; this writes
+# SET key:<i> <100 B> for every i < N, generated while piped.
+declare -A PIPE_RATE
+for k in $KEYS_LIST; do
+  n=$(count "$k")
+  start_redis "$OUT/redis-pipe-$k"
+  log "redis-cli --pipe of $n distinct SET key:<i> <100 B> (redis on port $REDIS_PORT)"
+  rcpu0=$(cpu_seconds "$REDIS_PID")
+  t0=$(date +%s.%N)
+  awk -v n="$n" 'BEGIN { v = sprintf("%0100d", 0); for (i = 0; i < n; i++) { k = "key:" i;
+      printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n", length(k), k, v } }' \
+    | redis-cli -p "$REDIS_PORT" --pipe >"$OUT/redis-pipe-$k.txt" 2>&1 || die "redis-cli --pipe failed: $(tail -3 "$OUT/redis-pipe-$k.txt")"
+  t1=$(date +%s.%N)
+  keys=$(redis-cli -p "$REDIS_PORT" DBSIZE)
+  [[ "$keys" == "$n" ]] || die "redis-cli --pipe left $keys keys, not $n"
+  PIPE_RATE[$k]=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%d", n / (b - a) }')
+  rcpu=$(awk -v a="$rcpu0" -v b="$(cpu_seconds "$REDIS_PID")" -v n="$n" 'BEGIN { printf "%.1f s (%.2f µs/SET)", b - a, (b - a) * 1e6 / n }')
+  stop_pid "$REDIS_PID"
+  say "redis-cli --pipe of $(human "$n") distinct SET key:<i> <100 B>: ${PIPE_RATE[$k]} SET/s; redis-server CPU $rcpu; load $(load)"
+done
+
 # ---- 3. a Dragonfly replica ---------------------------------------------------------------------
 if [[ -n "${DF2REDIS_DRAGONFLY_BIN:-}" ]]; then
   for k in $KEYS_LIST; do
@@ -188,7 +211,8 @@ run_snapshot() {
 for k in $KEYS_LIST; do
   run_snapshot "$k" "snapshot-$k"
   ratio=$(awk -v a="$JOB_RATE" -v b="${BENCH_RATE[$k]}" 'BEGIN { printf "%.2f", a / b }')
-  say "  → $(human "$(count "$k")"): job $JOB_RATE keys/s = $ratio × redis-benchmark (${BENCH_RATE[$k]} SET/s); aim ≥ 0.80 × for 10M"
+  pratio=$(awk -v a="$JOB_RATE" -v b="${PIPE_RATE[$k]}" 'BEGIN { printf "%.2f", a / b }')
+  say "  → $(human "$(count "$k")"): job $JOB_RATE keys/s = $ratio × redis-benchmark (${BENCH_RATE[$k]} SET/s) = $pratio × redis-cli --pipe (${PIPE_RATE[$k]} SET/s); aim ≥ 0.80 × --pipe for 10M"
   LAST_K=$k
   LAST_RATIO=$ratio
 done
