@@ -76,12 +76,28 @@ class DragonflySplitEnumeratorTest {
                 "--target.url", "redis://127.0.0.1:1", "--source.flows", Integer.toString(flows)));
         args.addAll(List.of(moreArgs));
         JobSettings settings = JobSettings.fromArgs(args.toArray(new String[0]));
-        ctx = new MockSplitEnumeratorContext<>(flows);
+        ctx = new AttemptsContext(flows);
         enumerator = new DragonflySplitEnumerator(ctx, new DragonflySourceConfig(settings, flows, flows, 1024), null);
         enumerator.start();
         for (int r = 0; r < flows; r++) {
             ctx.registerReader(new ReaderInfo(r, "localhost"));
             enumerator.addReader(r);
+        }
+    }
+
+    /** The mock context, with each registered reader's current execution attempt (0 unless a test says). */
+    static final class AttemptsContext extends MockSplitEnumeratorContext<FlowSplit> {
+        final java.util.Map<Integer, Integer> attempt = new java.util.HashMap<>();
+
+        AttemptsContext(int parallelism) {
+            super(parallelism);
+        }
+
+        @Override
+        public java.util.Map<Integer, java.util.Map<Integer, ReaderInfo>> registeredReadersOfAttempts() {
+            java.util.Map<Integer, java.util.Map<Integer, ReaderInfo>> out = new java.util.HashMap<>();
+            registeredReaders().forEach((subtask, info) -> out.put(subtask, java.util.Map.of(attempt.getOrDefault(subtask, 0), info)));
+            return out;
         }
     }
 
@@ -262,6 +278,43 @@ class DragonflySplitEnumeratorTest {
         assertThat(last(1, SessionEvents.ResumeAfterGlobal.class).txid()).isEqualTo(7);
         enumerator.handleSourceEvent(0, new SessionEvents.GlobalCommandReached(second.epoch(), 0, 9, next[0] + 1));
         assertThat(last(1, SessionEvents.ResumeAfterGlobal.class).txid()).isEqualTo(9);
+    }
+
+    /**
+     * A report queued by a reader attempt that then failed reaches the enumerator after the
+     * restarted attempt reported its restored position: it is dropped. Taken, its live position
+     * (past a global command the restored flow meets again) would release the other flow at that
+     * command alone, and the restored flow would then wait at it for ever.
+     */
+    @Test
+    void aFailedAttemptsLateReportIsIgnored() throws Throwable {
+        start(2);
+        GeneratedEngine g = sim.generated();
+        report(2, 0, FlowSplit.Phase.NEW, null, null);
+        ctx.runNextOneTimeCallable();
+        SessionEvents.OpenFlows first = last(0, SessionEvents.OpenFlows.class);
+        open(first, 0);
+        open(first, 1);
+        g.write(0, "SET", "a", "1");
+        long[] next = g.replicaOffsets();
+        ((AttemptsContext) ctx).attempt.put(0, 1);
+        ((AttemptsContext) ctx).attempt.put(1, 1);
+        enumerator.addReader(0); // the job restored: the session is gone
+        connections.forEach(FlowConnection::close);
+        runQueued();
+        // Both restored before txid 7 (attempt 1); then attempt 0 of reader 1's last report: past it.
+        report(2, first.epoch(), FlowSplit.Phase.STABLE, next, first.masterId(), new long[] {0, 0});
+        enumerator.handleSourceEvent(1, 0, new SessionEvents.FlowsReported(first.epoch(),
+                List.of(new SessionEvents.FlowPosition(1, FlowSplit.Phase.STABLE, next[1] + 5, first.masterId(), 7))));
+        ctx.runNextOneTimeCallable();
+        SessionEvents.OpenFlows second = last(0, SessionEvents.OpenFlows.class);
+        assertThat(second.resumeLsn()).as("planned from the restored positions").containsEntry(1, next[1]);
+        open(second, 0);
+        open(second, 1);
+        enumerator.handleSourceEvent(0, 1, new SessionEvents.GlobalCommandReached(second.epoch(), 0, 7, next[0]));
+        assertThat(last(0, SessionEvents.ResumeAfterGlobal.class)).as("flow 1 will meet txid 7 too: no release yet").isNull();
+        enumerator.handleSourceEvent(1, 1, new SessionEvents.GlobalCommandReached(second.epoch(), 1, 7, next[1]));
+        assertThat(last(0, SessionEvents.ResumeAfterGlobal.class).txid()).isEqualTo(7);
     }
 
     /**

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * (owned by the readers) say it is time, and starts a new epoch whenever a flow is lost. All
  * blocking I/O runs in {@code callAsync}; the state below is touched only by the coordinator thread.
  */
-public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit, EnumeratorState> {
+public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit, EnumeratorState>,
+        org.apache.flink.api.connector.source.SupportsHandleExecutionAttemptSourceEvent {
     private static final Logger LOG = LoggerFactory.getLogger(DragonflySplitEnumerator.class);
 
     private final SplitEnumeratorContext<FlowSplit> ctx;
@@ -235,6 +236,23 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     }
 
     // ------------------------------------------------------------------ events from readers
+
+    /**
+     * Events of a reader attempt that has failed are dropped: queued before the failure, they can
+     * reach the coordinator after the restarted reader registered and reported its restored
+     * positions, and a live position of the dead attempt (e.g. past a global command the restored
+     * flow will meet again) would release a barrier too early, leaving the flow held for ever.
+     */
+    @Override
+    public void handleSourceEvent(int subtaskId, int attemptNumber, SourceEvent sourceEvent) {
+        Map<Integer, org.apache.flink.api.connector.source.ReaderInfo> attempts = ctx.registeredReadersOfAttempts().get(subtaskId);
+        if (attempts == null || !attempts.containsKey(attemptNumber)) {
+            LOG.info("ignored {} from reader {} attempt {}: that attempt is gone", sourceEvent.getClass().getSimpleName(), subtaskId,
+                    attemptNumber);
+            return;
+        }
+        handleSourceEvent(subtaskId, sourceEvent);
+    }
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
