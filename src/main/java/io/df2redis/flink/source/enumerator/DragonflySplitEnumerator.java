@@ -356,6 +356,9 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             positions.put(p.flow(), p);
             reportedSinceClose.add(p.flow());
         }
+        LOG.info("reader {} reports (epoch {}): {}", subtaskId, r.epoch(), r.flows().stream()
+                .map(p -> "flow " + p.flow() + " " + p.phase() + " at LSN " + p.nextLsn() + (p.lastGlobalTxid() >= 0
+                        ? ", past global txid " + p.lastGlobalTxid() : "")).toList());
         awaitingReport.remove(subtaskId);
         maybeStartEpoch();
     }
