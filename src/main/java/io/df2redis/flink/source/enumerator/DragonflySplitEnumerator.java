@@ -71,6 +71,8 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
     private boolean forceFullSync;
     private int consecutiveFailures;
     private boolean finished;
+    /** The positions the epoch being opened was planned from. */
+    private Map<Integer, FlowPosition> positionsAtPlan = Map.of();
     /** A DFLY TAKEOVER runs: no new session is opened meanwhile (the master stops or refuses). */
     private boolean takeoverRunning;
 
@@ -83,6 +85,11 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         final Set<Integer> pendingStaticEnds = new HashSet<>();
         final Set<Integer> stableCuts = new HashSet<>();
         final Map<Long, Set<Integer>> globals = new HashMap<>();
+        /**
+         * The flows' positions this epoch was planned from: whether a flow is past a global command
+         * is judged on them, never on a report that arrives during the epoch.
+         */
+        Map<Integer, FlowPosition> startPositions = Map.of();
         boolean syncDone;
         /** A flow asked to resume was answered FULL (logged once). */
         boolean answeredFull;
@@ -340,7 +347,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             if (at.contains(f)) {
                 continue;
             }
-            FlowPosition p = positions.get(f);
+            FlowPosition p = e.startPositions.get(f);
             if (p == null || p.lastGlobalTxid() < txid || !e.info.masterId().equals(p.masterId())) {
                 return false;
             }
@@ -374,6 +381,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
         epochPending = false;
         int next = ++epoch;
+        positionsAtPlan = Map.copyOf(positions);
         ResumePoint resume = forceFullSync ? null : resumePoint();
         long backoffMs = consecutiveFailures == 0 ? 0 : Math.min(30_000, 500L << Math.min(consecutiveFailures - 1, 6));
         ctx.callAsync(() -> openSession(next, resume, backoffMs), (opened, error) -> onSessionOpened(next, opened, error));
@@ -496,6 +504,7 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
         }
         forceFullSync = false;
         current = new Epoch(id, opened.controller(), opened.info(), fullSync);
+        current.startPositions = positionsAtPlan;
         metrics.epochStarted(id, fullSync);
         progress.epochStarted(id, fullSync, System.currentTimeMillis());
         if (opened.masterKeys() >= 0) {
