@@ -208,6 +208,13 @@ public final class DragonflySplitEnumerator implements SplitEnumerator<FlowSplit
             unassigned.add(s.flow());
             positions.put(s.flow(), new FlowPosition(s.flow(), s.phase(), s.nextLsn(), s.masterId(), s.lastGlobalTxid()));
         }
+        // The subtask's attempt failed: what it reported before (its live positions, ahead of the
+        // checkpoint it restarts from) must not plan the next epoch; wait for the new attempt's report.
+        int parallelism = ctx.currentParallelism();
+        reportedSinceClose.removeIf(f -> f % parallelism == subtaskId && !splits.stream().anyMatch(s -> s.flow() == f));
+        if (subtaskId < numFlows) {
+            awaitingReport.add(subtaskId);
+        }
         LOG.info("flows {} came back from failed reader {}", splits.stream().map(FlowSplit::flow).toList(), subtaskId);
     }
 
