@@ -256,12 +256,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
         applier.reset();
         if (clearTarget) {
             // Moves of the new epoch another writer already staged in these slots stay.
-            java.util.function.Predicate<byte[]> keep = CrossSlotMove.moveKeyOfEpoch(internalKeyPrefix, epoch);
-            if (filter.selectsKeys()) {
-                java.util.function.Predicate<byte[]> moves = keep;
-                keep = k -> moves.test(k) || (!filter.ownsTargetKey(k) && !isInternal(k)); // keys the job does not write stay
-            }
-            long n = redis.clearSlots(null, ownedSlots, keep);
+            long n = redis.clearSlots(null, ownedSlots, keptByClear(CrossSlotMove.moveKeyOfEpoch(internalKeyPrefix, epoch)));
             keepTargetMarker();
             LOG.info("writer {}: full sync (epoch {}): cleared {} keys of its {} slots", subtask, epoch, n, ownedSlots.cardinality());
         } else {
@@ -475,13 +470,7 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                     slots.and(ranges);
                 }
                 Set<Integer> dbs = flush.all() ? null : new HashSet<>(flush.dbs());
-                // Keep the staging keys of moves; with key filters or renaming, also the keys the job does not write.
-                java.util.function.Predicate<byte[]> keep = CrossSlotMove.anyMoveKey(internalKeyPrefix);
-                if (filter.selectsKeys()) {
-                    java.util.function.Predicate<byte[]> moves = keep;
-                    keep = k -> moves.test(k) || (!filter.ownsTargetKey(k) && !isInternal(k));
-                }
-                long n = redis.clearSlots(dbs, slots, keep);
+                long n = redis.clearSlots(dbs, slots, keptByClear(CrossSlotMove.anyMoveKey(internalKeyPrefix)));
                 keepTargetMarker();
                 LOG.info("writer {}: {}: cleared {} keys of its slots", subtask, flush, n);
             } catch (InterruptedException e) {
@@ -491,6 +480,18 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
                 throw new IllegalStateException("flushing the target for " + flush + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * What a clear of this writer's slots keeps: the given move keys and, with key filters or
+     * renaming, every key the job does not write (the job's own watermark keys are cleared as
+     * without filters).
+     */
+    private java.util.function.Predicate<byte[]> keptByClear(java.util.function.Predicate<byte[]> moves) {
+        if (!filter.selectsKeys()) {
+            return moves;
+        }
+        return k -> moves.test(k) || (!filter.ownsTargetKey(k) && !isInternal(k));
     }
 
     /** The job's own keys (watermarks, markers): a filtered flush clears them as an unfiltered one does. */
