@@ -184,6 +184,7 @@ class ExactlyOnceChaosTest {
     }
 
     private boolean failedOver;
+    private RedisServerProcess standaloneTarget;
 
     private List<String> args(JobTestSupport.Target target) throws java.io.IOException {
         // The master and its replica: a SOURCE_FAILOVER promotes the replica.
@@ -305,6 +306,18 @@ class ExactlyOnceChaosTest {
         } else {
             RedisServerProcess redis = RedisServerProcess.builder().start();
             toClose.add(redis);
+            standaloneTarget = redis;
+            String monitor = System.getProperty("df2redis.chaos.monitor");
+            if (monitor != null) {
+                // Diagnostics: every command the target ran, to tell a record never sent from one skipped.
+                Process p = new ProcessBuilder("redis-cli", "-h", redis.host(), "-p", Integer.toString(redis.port()), "monitor")
+                        .redirectOutput(java.nio.file.Path.of(monitor + "-" + seed + ".txt").toFile())
+                        .redirectErrorStream(true).start();
+                toClose.add(() -> {
+                    p.destroy();
+                    p.waitFor();
+                });
+            }
             target = new JobTestSupport.Target(redis.url(), () -> RedisDataset.dumpStandalone(redis.host(), redis.port()),
                     DatasetComparison.rules().ignoreKeyPrefix("__df2redis:").expiryTolerance(0));
         }
@@ -383,11 +396,41 @@ class ExactlyOnceChaosTest {
         try {
             JobTestSupport.awaitEqual(sim, target, job, Duration.ofSeconds(120));
         } catch (AssertionError e) {
+            printHistoryOfKeysIn(e.getMessage(), g);
             throw new AssertionError("chaos seed " + seed + " (faults " + done + ") failed: " + e.getMessage(), e);
         }
         System.out.printf("chaos seed %d: faults %s, %d sessions, %d replayed journal units skipped, %d global replays skipped%n",
                 seed, done, sessionsCreated().size(), writerMetric("translate.replay_skipped"),
                 writerMetric("translate.global_replay_skipped"));
+    }
+
+    /**
+     * For a failing run: each differing key's journal on the master (shard, LSN, command) and its
+     * slot's watermarks on the target, to tell a record never applied from one skipped as a replay.
+     */
+    private void printHistoryOfKeysIn(String message, GeneratedEngine g) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("db (\\d+) key (\\S+) \\(").matcher(message);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (m.find()) {
+            String key = m.group(2);
+            if (!seen.add(key)) {
+                continue;
+            }
+            int slot = io.df2redis.redis.Slots.slot(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder("chaos: key " + key + " (slot " + slot + ")");
+            if (standaloneTarget != null) {
+                try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(standaloneTarget.host(), standaloneTarget.port())) {
+                    j.select(Integer.parseInt(m.group(1)));
+                    sb.append(" target watermarks ").append(j.hgetAll(new String(
+                            new io.df2redis.translate.Watermarks("__df2redis:").key(slot), java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+            sb.append(", journal on the master:");
+            for (GeneratedEngine.JournalRecord r : g.journalOf(key)) {
+                sb.append("\n    ").append(r);
+            }
+            System.out.println(sb);
+        }
     }
 
     /** Task failures restore from a checkpoint and replay what followed it: the replays are skipped. */
@@ -424,9 +467,14 @@ class ExactlyOnceChaosTest {
         run(8, List.of(Fault.REDIS_MANUAL_FAILOVER, Fault.REDIS_MANUAL_FAILOVER, Fault.TASK_FAILURE, Fault.REDIS_MANUAL_FAILOVER), true);
     }
 
+    /** {@code -Ddf2redis.chaos.schedule=FAULT,FAULT,…}: the soak runs this schedule with each seed (timings vary). */
+    static final List<Fault> SCHEDULE = java.util.Arrays.stream(System.getProperty("df2redis.chaos.schedule", "").split(","))
+            .filter(x -> !x.isBlank()).map(x -> Fault.valueOf(x.trim())).toList();
+
     /**
      * The soak profile ({@code mvn verify -Psoak}): 100 random schedules, or {@code
-     * -Ddf2redis.chaos.seeds=N}; {@code -Ddf2redis.chaos.base=S} starts at seed S.
+     * -Ddf2redis.chaos.seeds=N}; {@code -Ddf2redis.chaos.base=S} starts at seed S; {@code
+     * -Ddf2redis.chaos.schedule} fixes the faults.
      */
     @Test
     @org.junit.jupiter.api.Tag("soak")
@@ -439,7 +487,12 @@ class ExactlyOnceChaosTest {
             job = null;
             toClose.clear();
             cluster = null;
-            run(base + i, 4, SOAK_FAULTS);
+            standaloneTarget = null;
+            if (SCHEDULE.isEmpty()) {
+                run(base + i, 4, SOAK_FAULTS);
+            } else {
+                run(base + i, SCHEDULE);
+            }
         }
     }
 

@@ -377,14 +377,39 @@ public final class GeneratedEngine implements DfSim.Engine {
     }
 
     private void record(int shard, int db, long txid, List<byte[]> args, List<Bytes> keys) {
-        append(shard, db, keys, JournalEncoder.selectAndCommand(db, txid, args));
+        long lsn = append(shard, db, keys, JournalEncoder.selectAndCommand(db, txid, args));
+        if (lsn >= 0 && history.size() < HISTORY_LIMIT) {
+            StringBuilder sb = new StringBuilder();
+            for (byte[] a : args) {
+                sb.append(sb.length() == 0 ? "" : " ").append(text(a));
+            }
+            history.add(new JournalRecord(masterId, shard, lsn, db, keys.stream().map(k -> text(k.toByteArray())).toList(), sb.toString()));
+        }
+    }
+
+    /** One journaled write, for a failing test to show (diagnostics only). */
+    public record JournalRecord(String masterId, int shard, long lsn, int db, List<String> keys, String command) {
+        @Override
+        public String toString() {
+            return "shard " + shard + " LSN " + lsn + " (master " + masterId.substring(0, 8) + ") db " + db + ": " + command;
+        }
+    }
+
+    private static final int HISTORY_LIMIT = 2_000_000;
+    private final List<JournalRecord> history = new ArrayList<>();
+
+    /** Every journaled write that touched {@code key} (of any db), oldest first; FLUSHALL/FLUSHDB too. */
+    public List<JournalRecord> journalOf(String key) {
+        synchronized (sim.lock) {
+            return history.stream().filter(r -> r.keys().isEmpty() || r.keys().contains(key)).toList();
+        }
     }
 
     /** Gives the entry the shard's next LSN, keeps it in the backlog, and hands it to the flows listening. */
-    private void append(int shard, int db, List<Bytes> keys, byte[] bytes) {
+    private long append(int shard, int db, List<Bytes> keys, byte[] bytes) {
         Shard s = shards[shard];
         if (!s.started) {
-            return;
+            return -1;
         }
         long lsn = s.nextLsn++;
         s.backlog.addLast(new BacklogEntry(lsn, bytes, System.nanoTime()));
@@ -393,6 +418,7 @@ public final class GeneratedEngine implements DfSim.Engine {
         for (FlowWriter w : s.listeners) {
             w.queue.add(item);
         }
+        return lsn;
     }
 
     private void evict(Shard s) {

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DragonflySourceReader implements SourceReader<ReplicationRecord, FlowSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(DragonflySourceReader.class);
+    /** Per journal entry at TRACE (never on by default): what a chaos test's failure is traced with. */
+    private static final Logger TRACE = LoggerFactory.getLogger(DragonflySourceReader.class.getName() + ".trace");
     /** Records emitted per pollNext call, so the mailbox stays responsive to barriers and events. */
     private static final int EMIT_BUDGET = 4096;
     private static final int READ_CHUNK = 64 * 1024;
@@ -394,6 +396,10 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 return;
             }
             long seq = c.lsn() >= 0 ? c.lsn() : f.seq++;
+            if (TRACE.isTraceEnabled()) {
+                TRACE.trace("flow {} epoch {}: LSN {} emitted: {} {}", f.flow, f.epoch, c.lsn(), name(c.args()),
+                        c.args().size() > 1 ? new String(c.args().get(1), java.nio.charset.StandardCharsets.UTF_8) : "");
+            }
             // Stray writes are dropped and multi-slot commands cut per slot, before the shuffle.
             for (SlotCommand unit : f.splitter.split(c)) {
                 FlowEvent.JournalCommand piece = unit.args() == c.args() && unit.db() == c.db()
