@@ -18,9 +18,11 @@ import java.util.TreeSet;
 /**
  * Binary form of what a {@link SlotApplier} holds, versioned, for the sink's checkpoint state.
  * Layout (big-endian): version, barrier?, parked slots with their items, items behind the barrier.
+ * Version 2 adds to each flush (the barrier and those behind it) its LSN per flow, so that a restore
+ * can tell whether the failed attempt carried it out; version 1 states read with none.
  */
 final class ApplierState {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int CMD = 1;
     private static final int MOVE_SOURCE = 2;
     private static final int MOVE_DEST = 3;
@@ -29,10 +31,10 @@ final class ApplierState {
 
     private ApplierState() {}
 
-    record Decoded(TreeMap<Integer, ArrayDeque<SlotApplier.Item>> parked, TargetFlush barrier,
+    record Decoded(TreeMap<Integer, ArrayDeque<SlotApplier.Item>> parked, TargetFlush barrier, Map<Integer, Long> barrierAt,
             List<SlotApplier.Item> afterBarrier) {}
 
-    static byte[] encode(Map<Integer, ArrayDeque<SlotApplier.Item>> parked, TargetFlush barrier,
+    static byte[] encode(Map<Integer, ArrayDeque<SlotApplier.Item>> parked, TargetFlush barrier, Map<Integer, Long> barrierAt,
             ArrayDeque<SlotApplier.Item> afterBarrier) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -40,6 +42,7 @@ final class ApplierState {
             out.writeBoolean(barrier != null);
             if (barrier != null) {
                 writeFlush(out, barrier);
+                writeAt(out, barrierAt);
             }
             out.writeInt(parked.size());
             for (Map.Entry<Integer, ArrayDeque<SlotApplier.Item>> e : parked.entrySet()) {
@@ -62,10 +65,15 @@ final class ApplierState {
     static Decoded decode(byte[] state, long nowMs) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new IllegalStateException("slot applier state version " + version + ", this build reads " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw new IllegalStateException("slot applier state version " + version + ", this build reads 1 to " + VERSION);
             }
-            TargetFlush barrier = in.readBoolean() ? readFlush(in) : null;
+            TargetFlush barrier = null;
+            Map<Integer, Long> barrierAt = null;
+            if (in.readBoolean()) {
+                barrier = readFlush(in);
+                barrierAt = version >= 2 ? readAt(in) : null;
+            }
             TreeMap<Integer, ArrayDeque<SlotApplier.Item>> parked = new TreeMap<>();
             int slots = in.readInt();
             for (int s = 0; s < slots; s++) {
@@ -73,16 +81,16 @@ final class ApplierState {
                 int n = in.readInt();
                 ArrayDeque<SlotApplier.Item> q = new ArrayDeque<>(n);
                 for (int i = 0; i < n; i++) {
-                    q.add(readItem(in, nowMs));
+                    q.add(readItem(in, nowMs, version));
                 }
                 parked.put(slot, q);
             }
             int n = in.readInt();
             List<SlotApplier.Item> after = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                after.add(readItem(in, nowMs));
+                after.add(readItem(in, nowMs, version));
             }
-            return new Decoded(parked, barrier, after);
+            return new Decoded(parked, barrier, barrierAt, after);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt slot applier state: " + e, e);
         }
@@ -110,10 +118,11 @@ final class ApplierState {
         } else if (it instanceof SlotApplier.Item.Flush f) {
             out.writeByte(FLUSH);
             writeFlush(out, f.flush());
+            writeAt(out, f.at());
         }
     }
 
-    private static SlotApplier.Item readItem(DataInputStream in, long nowMs) throws IOException {
+    private static SlotApplier.Item readItem(DataInputStream in, long nowMs, int version) throws IOException {
         int kind = in.readByte();
         switch (kind) {
             case CMD: {
@@ -136,7 +145,7 @@ final class ApplierState {
                 return new SlotApplier.Item.Wait(slot, readMove(in), nowMs);
             }
             case FLUSH:
-                return new SlotApplier.Item.Flush(readFlush(in), null);
+                return new SlotApplier.Item.Flush(readFlush(in), version >= 2 ? readAt(in) : null);
             default:
                 throw new IOException("unknown item kind " + kind);
         }
@@ -189,6 +198,29 @@ final class ApplierState {
             ranges.add(new int[] {in.readInt(), in.readInt()});
         }
         return new TargetFlush(all, dbs, ranges, in.readBoolean());
+    }
+
+    /** A flush's LSN per flow, or none (-1): at-least-once, or a flush restored from a version 1 state. */
+    private static void writeAt(DataOutputStream out, Map<Integer, Long> at) throws IOException {
+        out.writeInt(at == null ? -1 : at.size());
+        if (at != null) {
+            for (Map.Entry<Integer, Long> e : new TreeMap<>(at).entrySet()) {
+                out.writeInt(e.getKey());
+                out.writeLong(e.getValue());
+            }
+        }
+    }
+
+    private static Map<Integer, Long> readAt(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        Map<Integer, Long> at = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            at.put(in.readInt(), in.readLong());
+        }
+        return at;
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

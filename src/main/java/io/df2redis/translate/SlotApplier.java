@@ -30,6 +30,8 @@ import java.util.function.LongSupplier;
  * #restoreState(byte[])}). Single-threaded: the sink's mailbox thread calls every method.
  */
 public final class SlotApplier {
+    /** Per journal unit at TRACE (never on by default): what a chaos test's failure is traced with. */
+    private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger(SlotApplier.class.getName() + ".trace");
     static final String FINISH = String.join("\n",
             "local m = redis.call('GET', KEYS[3])",
             "if m == 'V' then",
@@ -55,7 +57,7 @@ public final class SlotApplier {
     private final TreeMap<Integer, ArrayDeque<Item>> parked = new TreeMap<>();
     private final ArrayDeque<Item> afterBarrier = new ArrayDeque<>();
     private TargetFlush barrier;
-    /** The pending barrier's LSN per flow (exactly-once; not in checkpoints), or null. */
+    /** The pending barrier's LSN per flow (exactly-once), or null. */
     private Map<Integer, Long> barrierAt;
     private long heldBytes;
     /** Markers of moves finished since the last snapshot, and per snapshot not yet completed. */
@@ -126,7 +128,15 @@ public final class SlotApplier {
             if (db != DbMapping.IGNORED) {
                 if (positions.applied(db, unit.slot(), flow, lsn)) {
                     counters.inc(Outcome.REPLAY_SKIPPED);
+                    if (TRACE.isTraceEnabled()) {
+                        TRACE.trace("flow {} LSN {} slot {} db {} key {}: skipped, at or below {}", flow, lsn, unit.slot(), db, text(unit.key()),
+                                positions.get(db, unit.slot(), flow));
+                    }
                     return;
+                }
+                if (TRACE.isTraceEnabled()) {
+                    TRACE.trace("flow {} LSN {} slot {} db {} key {}: applying (was {})", flow, lsn, unit.slot(), db, text(unit.key()),
+                            positions.get(db, unit.slot(), flow));
                 }
                 positions.advance(db, unit.slot(), flow, lsn);
             }
@@ -159,6 +169,10 @@ public final class SlotApplier {
             counters.inc(Outcome.EXACTLY_ONCE_UNWRAPPED);
             commands.forEach(c -> route(new Item.Cmd(c)));
         }
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? "-" : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The target db whose watermark of {@code unit.slot()} the unit raises (a COPY … DB n's destination half: db n's). */
@@ -254,8 +268,8 @@ public final class SlotApplier {
     /**
      * Clears, then records that the global command was applied (exactly-once): a restore that
      * replays what came before it must not apply it again, even where the clear wiped the
-     * watermarks of its slots. (A flush restored from a checkpoint as a pending barrier has lost
-     * its LSNs and records nothing; the watermarks after it still tell.)
+     * watermarks of its slots. (A flush restored from a version 1 state has no LSNs and records
+     * nothing; the watermarks after it still tell.)
      */
     private void runFlush(TargetFlush f, Map<Integer, Long> at) {
         io.flush(f);
@@ -348,17 +362,22 @@ public final class SlotApplier {
             runFlush(barrier, barrierAt);
             barrier = null;
             barrierAt = null;
-            List<Item> held = new ArrayList<>(afterBarrier);
-            afterBarrier.clear();
-            for (Item it : held) {
-                heldBytes -= it.weight();
-            }
-            for (Item it : held) {
-                if (it instanceof Item.Flush f) {
-                    global(f.flush(), f.at());
-                } else {
-                    route(it);
-                }
+            releaseHeldBehindBarrier();
+        }
+    }
+
+    /** What waited behind the barrier just carried out (or dropped) goes on, in order; a flush among it may hold again. */
+    private void releaseHeldBehindBarrier() {
+        List<Item> held = new ArrayList<>(afterBarrier);
+        afterBarrier.clear();
+        for (Item it : held) {
+            heldBytes -= it.weight();
+        }
+        for (Item it : held) {
+            if (it instanceof Item.Flush f) {
+                global(f.flush(), f.at());
+            } else {
+                route(it);
             }
         }
     }
@@ -550,7 +569,7 @@ public final class SlotApplier {
             finishedBefore.computeIfAbsent(checkpointId, id -> new ArrayList<>()).addAll(finishedSinceSnapshot);
             finishedSinceSnapshot.clear();
         }
-        return ApplierState.encode(parked, barrier, afterBarrier);
+        return ApplierState.encode(parked, barrier, barrierAt, afterBarrier);
     }
 
     /**
@@ -573,8 +592,13 @@ public final class SlotApplier {
         }
         ApplierState.Decoded d = ApplierState.decode(state, clock.getAsLong());
         barrier = d.barrier();
+        barrierAt = d.barrierAt();
+        if (barrier != null && flushAppliedBeforeRestore(barrier, barrierAt)) {
+            barrier = null; // what was held behind it is released below, after the parked slots
+            barrierAt = null;
+        }
         for (Item it : d.afterBarrier()) {
-            if (!appliedBeforeRestore(it)) {
+            if (it instanceof Item.Flush f ? !flushAppliedBeforeRestore(f.flush(), f.at()) : !appliedBeforeRestore(it)) {
                 afterBarrier.add(it);
             }
         }
@@ -608,6 +632,30 @@ public final class SlotApplier {
                 run(it);
             }
         }
+        if (barrier == null && !afterBarrier.isEmpty()) {
+            releaseHeldBehindBarrier();
+        }
+    }
+
+    /**
+     * Exactly-once: a flush held in the restored state (waiting for parked slots) that the failed
+     * attempt carried out after that checkpoint: its done-mark is there, or a write after it. Its
+     * clear must not run again: the writes after it, which the replay now skips, would be lost.
+     * Judged once, on the watermarks as read at the restore (later writes raise them). Without LSNs
+     * (at-least-once, or a version 1 state) it runs again, as before.
+     */
+    private boolean flushAppliedBeforeRestore(TargetFlush f, Map<Integer, Long> at) {
+        if (positions == null || at == null || at.isEmpty()) {
+            return false;
+        }
+        java.util.Set<Integer> dbs = f.all() ? null : f.dbs();
+        java.util.function.IntPredicate slots = inRanges(f.slotRanges());
+        if (positions.globalApplied(at) || positions.anyAbove(dbs, slots, at)) {
+            counters.inc(Outcome.GLOBAL_REPLAY_SKIPPED);
+            return true;
+        }
+        positions.clear(dbs, slots); // as when a flush is first decided: it will clear these slots
+        return false;
     }
 
     /**
@@ -672,7 +720,7 @@ public final class SlotApplier {
             }
         }
 
-        /** A flush behind a pending barrier; {@code at} its LSN per flow (exactly-once; not in checkpoints), or null. */
+        /** A flush behind a pending barrier; {@code at} its LSN per flow (exactly-once), or null. */
         record Flush(TargetFlush flush, Map<Integer, Long> at) implements Item {
             public int slot() {
                 return -1;

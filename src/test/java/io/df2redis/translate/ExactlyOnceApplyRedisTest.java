@@ -281,4 +281,94 @@ class ExactlyOnceApplyRedisTest {
         io.drain();
         assertThat(j.exists("z")).as("a flush not applied yet is applied").isFalse();
     }
+
+    /**
+     * A FLUSHALL held behind a parked move when the checkpoint was taken, carried out after it, with
+     * a write after it: restored, the flush is not carried out again (the write after it, which the
+     * replay skips, stays). Chaos seed 3112 (FLUSHALL, then a task failure while a RENAME's slot was
+     * parked) lost such writes before the barrier kept its LSNs in the checkpoint.
+     */
+    @Test
+    void aFlushHeldInTheCheckpointAndCarriedOutAfterItIsNotCarriedOutAgain() {
+        JedisTargetIo io = io();
+        GlobalCommand flushAll = new GlobalCommand(0, 7, 20, List.of(b("FLUSHALL")));
+        j.set("src", "moved");
+        SlotApplier before = restoredApplier(io);
+        before.journal(unit("dst", "RENAME", "src", "dst"), 0, 10, SlotApplier.opId(1, 0, 10));
+        before.global(flushAll, Map.of(0, 20L, 1, 30L));
+        assertThat(before.parkedSlots()).isEqualTo(1);
+        byte[] state = before.snapshotState(1);
+        // After the checkpoint: the move's source half, the flush released and carried out, a write after it.
+        SlotApplier source = restoredApplier(io);
+        source.journal(unit("src", "RENAME", "src", "dst"), 0, 10, SlotApplier.opId(1, 0, 10));
+        io.drain();
+        before.poll();
+        before.journal(unit("y", "HINCRBY", "y", "f", "3"), 1, 31, SlotApplier.opId(1, 1, 31));
+        io.drain();
+        assertThat(before.idle()).isTrue();
+        assertThat(j.hget("y", "f")).isEqualTo("3");
+        // The job fails; restored from that checkpoint, the replay brings the write after the flush again.
+        SlotApplier after = restoredApplier(io);
+        after.restoreState(state);
+        after.poll();
+        after.journal(unit("y", "HINCRBY", "y", "f", "3"), 1, 31, SlotApplier.opId(1, 1, 31));
+        io.drain();
+        after.poll();
+        io.drain();
+        assertThat(after.idle()).isTrue();
+        assertThat(j.hget("y", "f")).as("written after the flush: neither wiped nor applied twice").isEqualTo("3");
+        assertThat(counters.get(Outcome.GLOBAL_REPLAY_SKIPPED)).isEqualTo(1);
+    }
+
+    /** The same held flush, when the job failed before carrying it out: restored, it is carried out, once. */
+    @Test
+    void aFlushHeldInTheCheckpointAndNotCarriedOutIsCarriedOutAfterTheRestore() {
+        JedisTargetIo io = io();
+        GlobalCommand flushAll = new GlobalCommand(0, 7, 20, List.of(b("FLUSHALL")));
+        SlotApplier before = restoredApplier(io);
+        before.journal(unit("x", "SET", "x", "before"), 0, 9, SlotApplier.opId(1, 0, 9));
+        before.journal(unit("dst", "RENAME", "src", "dst"), 0, 10, SlotApplier.opId(1, 0, 10));
+        before.global(flushAll, Map.of(0, 20L, 1, 30L));
+        io.drain();
+        byte[] state = before.snapshotState(1);
+        j.set("src", "moved");
+        SlotApplier source = restoredApplier(io);
+        source.journal(unit("src", "RENAME", "src", "dst"), 0, 10, SlotApplier.opId(1, 0, 10));
+        io.drain();
+        // The job fails before the writer saw the move done: the flush never ran.
+        SlotApplier after = restoredApplier(io);
+        after.restoreState(state);
+        after.poll();
+        after.journal(unit("y", "HINCRBY", "y", "f", "3"), 1, 31, SlotApplier.opId(1, 1, 31));
+        io.drain();
+        after.poll();
+        io.drain();
+        assertThat(after.idle()).isTrue();
+        assertThat(j.exists("x")).as("written before the flush: cleared by it").isFalse();
+        assertThat(j.exists("dst")).as("moved before the flush: cleared by it").isFalse();
+        assertThat(j.hget("y", "f")).isEqualTo("3");
+        assertThat(counters.get(Outcome.GLOBAL_REPLAY_SKIPPED)).isZero();
+    }
+
+    /** A state written by the previous version (a held flush without LSNs) still restores: the flush runs. */
+    @Test
+    void aVersion1StateWithAHeldFlushRestores() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(1); // version 1
+            out.writeBoolean(true); // a barrier: FLUSHALL, no dbs, no slot ranges, not async
+            out.writeBoolean(true);
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeBoolean(false);
+            out.writeInt(0); // no parked slots
+            out.writeInt(0); // nothing behind the barrier
+        }
+        j.set("x", "before");
+        SlotApplier a = restoredApplier(io());
+        a.restoreState(bytes.toByteArray());
+        a.poll();
+        assertThat(a.idle()).isTrue();
+        assertThat(j.exists("x")).isFalse();
+    }
 }
