@@ -73,6 +73,13 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$pid/stat"
 }
 
+# "USER_S SYSTEM_S MINOR_FAULTS MAJOR_FAULTS" of a live process so far (kernel time and page faults).
+cpu_detail() {
+  local pid=$1
+  [[ -r /proc/$pid/stat ]] || { echo "0 0 0 0"; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f %.2f %d %d\n", $12 / hz, $13 / hz, $8, $10 }' "/proc/$pid/stat"
+}
+
 # "busy total" jiffies of the whole machine (/proc/stat), for machine_busy.
 machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
 
@@ -88,6 +95,7 @@ sample_cpu() {
   local pid=$1 file=$2
   ( while kill -0 "$pid" 2>/dev/null; do
       cpu_seconds "$pid" >"$file.tmp" && mv "$file.tmp" "$file"
+      cpu_detail "$pid" >"$file.detail.tmp" && mv "$file.detail.tmp" "$file.detail"
       cat /proc/"$pid"/task/*/stat 2>/dev/null \
         | awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " ");
                  print $1, f[12] + f[13], n }' >>"$file.threads" || true

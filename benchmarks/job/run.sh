@@ -199,6 +199,8 @@ run_snapshot() {
     echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
       "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
     echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key, $cpr commands per read) (wall $secs s × $(nproc) cores, machine $(machine_busy "$mj0" "$mj1") % busy counting every process); $(tr '\n' ' ' <"$dir/load.txt")"
+    read -r ju js jminflt jmajflt <"$dir/job.cpu.detail" || true
+    echo "  job CPU split: user $ju s, kernel $js s ($(awk -v c="$js" -v n="$n" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs/key); page faults $jminflt minor ($(awk -v f="$jminflt" -v n="$n" 'BEGIN { printf "%.3f", f / n }') per key), $jmajflt major"
     echo "  job CPU by thread group (names cut to 15 characters by the kernel; each thread's last reading, ≤ 0.5 s before it ended): $(thread_cpu_summary "$dir/job.cpu.threads")"
     echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
     if [[ -s "$dir/live-heap.txt" ]]; then

@@ -8,7 +8,8 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * A failing-once operator chained to the source (so the reader's task fails): it throws once, the
- * first time it sees the n-th record of the kind it waits for, then passes everything. State is
+ * first time it has seen n records of the kind it waits for (a batch counts as its entries), then
+ * passes everything. State is
  * static because the MiniCluster runs in the test's JVM and the operator is recreated on restart.
  */
 final class FailOnce implements MapFunction<ReplicationRecord, ReplicationRecord> {
@@ -48,12 +49,14 @@ final class FailOnce implements MapFunction<ReplicationRecord, ReplicationRecord
 
     @Override
     public ReplicationRecord map(ReplicationRecord r) {
-        boolean match = switch (when) {
-            case FULL_SYNC -> r.event() instanceof FlowEvent.SnapshotObject || r.event() instanceof FlowEvent.ObjectPart;
-            case STABLE -> r.event() instanceof FlowEvent.JournalCommand c && c.lsn() >= 0;
-            case SIGNALLED -> SIGNALLED.containsKey(name);
+        // A batch of snapshot entries counts as its entries.
+        int n = switch (when) {
+            case FULL_SYNC -> r.kind() == ReplicationRecord.Kind.BATCH ? r.batch().size()
+                    : r.event() instanceof FlowEvent.SnapshotObject || r.event() instanceof FlowEvent.ObjectPart ? 1 : 0;
+            case STABLE -> r.event() instanceof FlowEvent.JournalCommand c && c.lsn() >= 0 ? 1 : 0;
+            case SIGNALLED -> SIGNALLED.containsKey(name) ? 1 : 0;
         };
-        if (match && !FAILED.containsKey(name) && SEEN.get(name).incrementAndGet() >= after) {
+        if (n > 0 && !FAILED.containsKey(name) && SEEN.get(name).addAndGet(n) >= after) {
             FAILED.put(name, true);
             throw new IllegalStateException("failing once on purpose (" + name + ") at " + r);
         }

@@ -1,6 +1,7 @@
 package io.df2redis.flink.record;
 
 import io.df2redis.dragonfly.event.FlowEvent;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,10 @@ import java.util.Objects;
  *       #barrierFlows()} flows;
  *   <li>{@link Kind#EPOCH_RESET}: one copy per writer subtask at the start of every full sync: from
  *       then on records of older epochs are dropped, and the writer clears its slots first when
- *       {@link #clearTarget()} is set.
+ *       {@link #clearTarget()} is set;
+ *   <li>{@link Kind#BATCH}: a run of one flow's snapshot entries whose keys all belong to one writer
+ *       subtask ({@link #batch()}, in stream order), addressed to it by {@link #slot()}: the
+ *       shuffle's cost is paid once per run instead of once per key.
  * </ul>
  */
 public final class ReplicationRecord {
@@ -25,7 +29,8 @@ public final class ReplicationRecord {
     public enum Kind {
         DATA,
         GLOBAL,
-        EPOCH_RESET
+        EPOCH_RESET,
+        BATCH
     }
 
     private final int epoch;
@@ -37,6 +42,7 @@ public final class ReplicationRecord {
     private final byte[] routingKey;
     private final int barrierFlows;
     private final boolean clearTarget;
+    private final List<FlowEvent> batch;
 
     public ReplicationRecord(int epoch, int flow, long seq, int slot, Kind kind, FlowEvent event, byte[] routingKey,
             int barrierFlows, boolean clearTarget) {
@@ -49,9 +55,37 @@ public final class ReplicationRecord {
         this.routingKey = routingKey;
         this.barrierFlows = barrierFlows;
         this.clearTarget = clearTarget;
+        this.batch = null;
+        if (kind == Kind.BATCH) {
+            throw new IllegalArgumentException("a BATCH record is made by ReplicationRecord.batch");
+        }
         if (kind != Kind.EPOCH_RESET && event == null) {
             throw new IllegalArgumentException(kind + " record needs an event");
         }
+    }
+
+    private ReplicationRecord(int epoch, int flow, long seq, int slot, List<FlowEvent> batch) {
+        this.epoch = epoch;
+        this.flow = flow;
+        this.seq = seq;
+        this.slot = slot;
+        this.kind = Kind.BATCH;
+        this.event = null;
+        this.routingKey = null;
+        this.barrierFlows = 0;
+        this.clearTarget = false;
+        this.batch = Objects.requireNonNull(batch);
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("an empty BATCH record");
+        }
+    }
+
+    /**
+     * Snapshot entries (objects and parts) of {@code flow}, in stream order, whose keys all belong to
+     * the writer subtask that {@code slot} is routed to; {@code firstSeq} is the first one's sequence.
+     */
+    public static ReplicationRecord batch(int epoch, int flow, long firstSeq, int slot, List<FlowEvent> entries) {
+        return new ReplicationRecord(epoch, flow, firstSeq, slot, entries);
     }
 
     /** A snapshot object or part (its key is in the event). */
@@ -93,7 +127,12 @@ public final class ReplicationRecord {
         return kind;
     }
 
-    /** The event; {@code null} only for {@link Kind#EPOCH_RESET}. */
+    /** The entries of a {@link Kind#BATCH} record, in stream order; {@code null} for the other kinds. */
+    public List<FlowEvent> batch() {
+        return batch;
+    }
+
+    /** The event; {@code null} only for {@link Kind#EPOCH_RESET} and {@link Kind#BATCH}. */
     public FlowEvent event() {
         return event;
     }
@@ -119,6 +158,7 @@ public final class ReplicationRecord {
     @Override
     public String toString() {
         return "ReplicationRecord{epoch=" + epoch + ", flow=" + flow + ", seq=" + seq + ", slot=" + slot + ", kind=" + kind
-                + (event == null ? "" : ", event=" + event.getClass().getSimpleName()) + '}';
+                + (event == null ? "" : ", event=" + event.getClass().getSimpleName())
+                + (batch == null ? "" : ", entries=" + batch.size()) + '}';
     }
 }

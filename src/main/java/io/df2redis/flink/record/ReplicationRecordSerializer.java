@@ -2,20 +2,31 @@ package io.df2redis.flink.record;
 
 import io.df2redis.dragonfly.event.FlowEvent;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of {@link ReplicationRecord} for the keyBy shuffle and for state. Records are
  * immutable, so copies are the record itself.
+ *
+ * <p>A {@link ReplicationRecord.Kind#BATCH} record's entries are written as one length-prefixed
+ * block: the reading side copies it out of the network buffers in one piece and decodes the
+ * entries from that array, instead of many small reads across buffer boundaries. (Records of the
+ * other kinds keep the layout of version 1; a BATCH is new, so older state reads unchanged.)
  */
 public final class ReplicationRecordSerializer extends TypeSerializer<ReplicationRecord> {
     private static final long serialVersionUID = 1L;
     public static final ReplicationRecordSerializer INSTANCE = new ReplicationRecordSerializer();
     private static final ReplicationRecord.Kind[] KINDS = ReplicationRecord.Kind.values();
+    /** Per thread: a batch's block is encoded here first, to write its length before it. */
+    private static final ThreadLocal<DataOutputSerializer> BLOCK = ThreadLocal.withInitial(() -> new DataOutputSerializer(64 * 1024));
 
     @Override
     public boolean isImmutableType() {
@@ -64,6 +75,19 @@ public final class ReplicationRecordSerializer extends TypeSerializer<Replicatio
         if (r.event() != null) {
             FlowEventCodec.write(r.event(), out);
         }
+        if (r.kind() == ReplicationRecord.Kind.BATCH) {
+            DataOutputSerializer block = BLOCK.get();
+            block.clear();
+            for (FlowEvent e : r.batch()) {
+                FlowEventCodec.write(e, block);
+            }
+            out.writeInt(r.batch().size());
+            out.writeInt(block.length());
+            out.write(block.getSharedBuffer(), 0, block.length());
+            if (block.getSharedBuffer().length > 4 << 20) {
+                BLOCK.remove(); // a batch of big parts: do not keep its buffer
+            }
+        }
     }
 
     @Override
@@ -84,6 +108,21 @@ public final class ReplicationRecordSerializer extends TypeSerializer<Replicatio
         if (keyLength >= 0) {
             key = new byte[keyLength];
             in.readFully(key);
+        }
+        if (kind == ReplicationRecord.Kind.BATCH) {
+            int n = in.readInt();
+            int bytes = in.readInt();
+            if (n <= 0 || bytes < 0) {
+                throw new IOException("corrupt record: a batch of " + n + " entries in " + bytes + " bytes");
+            }
+            byte[] block = new byte[bytes];
+            in.readFully(block);
+            DataInputDeserializer entries = new DataInputDeserializer(block);
+            List<FlowEvent> batch = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                batch.add(FlowEventCodec.read(entries));
+            }
+            return ReplicationRecord.batch(epoch, flow, seq, slot, batch);
         }
         FlowEvent event = kind == ReplicationRecord.Kind.EPOCH_RESET ? null : FlowEventCodec.read(in);
         return new ReplicationRecord(epoch, flow, seq, slot, kind, event, key, barrierFlows, clear);

@@ -228,6 +228,15 @@ final class RedisSinkWriter implements StatefulSinkWriter<ReplicationRecord, Red
 
     @Override
     public void apply(ReplicationRecord record) {
+        if (record.kind() == ReplicationRecord.Kind.BATCH) {
+            for (FlowEvent e : record.batch()) {
+                if (!(e instanceof FlowEvent.SnapshotObject o)) {
+                    throw new IllegalStateException("writer " + subtask + ": a batch of flow " + record.flow() + " holds " + e);
+                }
+                applier.snapshot(o);
+            }
+            return;
+        }
         FlowEvent e = record.event();
         if (e instanceof FlowEvent.SnapshotObject o) {
             applier.snapshot(o);

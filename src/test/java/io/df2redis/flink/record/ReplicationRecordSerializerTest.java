@@ -53,7 +53,34 @@ class ReplicationRecordSerializerTest {
                 ReplicationRecord.journal(2, 1, 1002, 7, b("b"), new FlowEvent.JournalCommand(0, 9, 1002, FlowEvent.JournalOpcode.COMMAND,
                         List.of(b("RENAME"), b("a"), b("b")))),
                 ReplicationRecord.global(2, 1, 1003, 0, new FlowEvent.GlobalCommand(0, 12, 1003, List.of(b("FLUSHALL"))), 4),
-                ReplicationRecord.epochReset(3, 0, 11, 4, true));
+                ReplicationRecord.epochReset(3, 0, 11, 4, true),
+                ReplicationRecord.batch(1, 1, 10, 9, List.of(
+                        new FlowEvent.SnapshotObject(0, b("key:1"), -1, 0, 0, new RdbValue(RdbType.STRING, b("one"))),
+                        new FlowEvent.SnapshotObject(2, b("key:2"), 1_800_000_000_000L, 1, 7,
+                                new RdbValue(RdbType.HASH_LISTPACK, new byte[300])))));
+    }
+
+    /** A batch's entries come back in order, each as it was. */
+    @Test
+    void aBatchKeepsItsEntriesInOrder() throws IOException {
+        List<FlowEvent> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            entries.add(new FlowEvent.SnapshotObject(i % 3, b("key:" + i), i % 2 == 0 ? -1 : 1_800_000_000_000L + i, 0, 0,
+                    new RdbValue(RdbType.STRING, b("value " + i))));
+        }
+        ReplicationRecord back = S.deserialize(new DataInputDeserializer(serialize(ReplicationRecord.batch(4, 1, 77, 12, entries))));
+        assertThat(back.kind()).isEqualTo(ReplicationRecord.Kind.BATCH);
+        assertThat(back.event()).isNull();
+        assertThat(back.batch()).hasSize(500);
+        for (int i = 0; i < 500; i++) {
+            FlowEvent.SnapshotObject o = (FlowEvent.SnapshotObject) back.batch().get(i);
+            FlowEvent.SnapshotObject e = (FlowEvent.SnapshotObject) entries.get(i);
+            assertThat(o.db()).isEqualTo(e.db());
+            assertThat(o.key()).isEqualTo(e.key());
+            assertThat(o.expireAtMs()).isEqualTo(e.expireAtMs());
+            assertThat(o.value().encoded()).isEqualTo(e.value().encoded());
+        }
+        assertThatThrownBy(() -> ReplicationRecord.batch(4, 1, 77, 12, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static byte[] serialize(ReplicationRecord r) throws IOException {

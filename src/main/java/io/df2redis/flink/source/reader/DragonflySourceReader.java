@@ -116,6 +116,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         for (FlowSplit s : splits) {
             FlowReader f = new FlowReader(s);
             f.splitter = new JournalSplitter(translateConfig, s.flow(), config.numFlows(), translationCounters, skips, masterReads);
+            f.batches = new SnapshotBatches(writers);
             flows.put(s.flow(), f);
             epoch = Math.max(epoch, s.epoch());
             metrics.register(flows.get(s.flow()));
@@ -283,6 +284,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
         boolean progress = false;
         for (FlowReader f : flows.values()) {
             int used = pump(f, output, budget);
+            f.batches.flush(f, output); // nothing gathered outlives a poll: a checkpoint may follow
             progress |= used > 0;
             budget -= used;
             if (budget <= 0) {
@@ -374,10 +376,14 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
             if (o == null) {
                 return;
             }
-            out.collect(ReplicationRecord.data(f.epoch, f.flow, f.seq++, Slots.slot(o.key()), o));
+            f.batches.add(f, f.seq++, o, out);
             metrics.entry(f);
             f.snapshotKeys++;
-        } else if (e instanceof FlowEvent.ObjectPart p0) {
+            return;
+        }
+        // Anything else of this flow goes out after what was gathered before it.
+        f.batches.flush(f, out);
+        if (e instanceof FlowEvent.ObjectPart p0) {
             FlowEvent.ObjectPart p = snapshotFilter.admit(p0);
             if (p == null) {
                 return;
@@ -441,6 +447,7 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     }
 
     private void releaseGlobal(FlowReader f, ReaderOutput<ReplicationRecord> out) {
+        f.batches.flush(f, out);
         FlowEvent.GlobalCommand g = f.held;
         for (int w = 0; w < writers.count(); w++) {
             out.collect(ReplicationRecord.global(f.epoch, f.flow, g.lsn(), writers.slotOf(w), g, config.numFlows()));

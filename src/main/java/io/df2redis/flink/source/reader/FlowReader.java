@@ -46,6 +46,8 @@ final class FlowReader {
     final ArrayDeque<FlowEvent> pending = new ArrayDeque<>();
     /** Before-shuffle translation of this flow's journal (stray filter, per-slot split). */
     JournalSplitter splitter;
+    /** Snapshot objects gathered per writer subtask, emitted as batch records (always empty between polls). */
+    SnapshotBatches batches;
     FlowEvent.GlobalCommand held;
     boolean releaseHeld;
     /** Running sequence of records without an LSN (snapshot entries, journal blobs). */
@@ -87,6 +89,9 @@ final class FlowReader {
         }
         parser = null;
         pending.clear();
+        if (batches != null) {
+            batches.clear();
+        }
         held = null;
         releaseHeld = false;
         if (state != State.DONE) {

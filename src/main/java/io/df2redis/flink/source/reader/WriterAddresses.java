@@ -10,13 +10,15 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  */
 final class WriterAddresses {
     private final int[] slotOfWriter;
+    private final short[] writerOfSlot = new short[Slots.COUNT];
 
     WriterAddresses(int writers, int maxParallelism) {
         slotOfWriter = new int[writers];
         java.util.Arrays.fill(slotOfWriter, -1);
         int found = 0;
-        for (int slot = 0; slot < Slots.COUNT && found < writers; slot++) {
+        for (int slot = 0; slot < Slots.COUNT; slot++) {
             int w = KeyGroupRangeAssignment.assignKeyToParallelOperator(slot, maxParallelism, writers);
+            writerOfSlot[slot] = (short) w;
             if (slotOfWriter[w] < 0) {
                 slotOfWriter[w] = slot;
                 found++;
@@ -34,5 +36,10 @@ final class WriterAddresses {
 
     int slotOf(int writer) {
         return slotOfWriter[writer];
+    }
+
+    /** The writer subtask {@code keyBy(slot)} routes {@code slot} to. */
+    int writerOf(int slot) {
+        return writerOfSlot[slot];
     }
 }
