@@ -219,6 +219,16 @@ for k in $KEYS_LIST; do
   LAST_RATIO=$ratio
 done
 
+# phase_cpu SERIES START_MS END_MS WARMUP_S RATE: the job's CPU per journal command between the end of
+# the warm-up and the end of a phase (SERIES: "epoch_ms cpu_s" lines), from the samples nearest both ends.
+phase_cpu() {
+  awk -v a="$(( $2 + $4 * 1000 ))" -v b="$3" -v r="$5" '
+    $1 <= a { ca = $2 } $1 <= b { cb = $2 }
+    END { if (ca == "" || cb == "" || r + 0 <= 0 || b <= a) { print "?"; exit }
+          printf "%.2f s over %.0f s = %.1f µs per journal command (%.0f %% of a core)", cb - ca, (b - a) / 1000,
+                 (cb - ca) * 1e6 / (r * (b - a) / 1000), 100 * (cb - ca) / ((b - a) / 1000) }' "$1"
+}
+
 # ---- 5. replication lag at a sustained write rate -----------------------------------------------
 if [[ $DO_LAG -eq 1 ]]; then
   n=$(count "$LAG_KEYS")
@@ -240,6 +250,9 @@ if [[ $DO_LAG -eq 1 ]]; then
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
     --source.flows "$FLOWS" --full-sync.target-policy flush --state.dir "$dir/state" $JOB_ARGS
   jpid=$BG_PID
+  # The job's CPU seconds over time ("epoch_ms cpu_s"), for its CPU per journal command in each phase.
+  ( while kill -0 "$jpid" 2>/dev/null; do echo "$(date +%s%3N) $(cpu_seconds "$jpid")"; sleep 0.5; done ) >"$dir/job.cpu.series" &
+  BENCH_PIDS+=("$!")
   total=$(awk -v p="$LAG_PHASES" 'BEGIN { n = split(p, a, ","); s = 0; for (i = 1; i <= n; i++) { split(a[i], b, ":"); s += b[2] } print int(s) }')
   wait_stat "$stats" done $((total + 600)) || { kill -0 "$jpid" 2>/dev/null || die "the job exited: $(tail -20 "$dir/job.log")"; die "stable writes did not finish: $(cat "$stats")"; }
   echo "load average after: $(load)" >>"$dir/load.txt"
@@ -257,7 +270,8 @@ if [[ $DO_LAG -eq 1 ]]; then
   for p in "${phases[@]}"; do
     say "replication lag at $(stat_of "$stats" "phase.$i.rate") SET/s (achieved $(stat_of "$stats" "phase.$i.achieved_rate")/s, ${p#*:} s, first $LAG_WARMUP s left out, $(stat_of "$stats" "phase.$i.samples") samples every 100 ms):" \
       "median $(stat_of "$stats" "phase.$i.lag_median") entries (≈ $(stat_of "$stats" "phase.$i.lag_median_ms") ms of writes), max $(stat_of "$stats" "phase.$i.lag_max") (≈ $(stat_of "$stats" "phase.$i.lag_max_ms") ms);" \
-      "writes not yet visible in Redis: median ≈ $(stat_of "$stats" "phase.$i.visible_lag_median_ms") ms, max ≈ $(stat_of "$stats" "phase.$i.visible_lag_max_ms") ms"
+      "writes not yet visible in Redis: median ≈ $(stat_of "$stats" "phase.$i.visible_lag_median_ms") ms, p99 ≈ $(stat_of "$stats" "phase.$i.visible_lag_p99_ms") ms, max ≈ $(stat_of "$stats" "phase.$i.visible_lag_max_ms") ms;" \
+      "job CPU $(phase_cpu "$dir/job.cpu.series" "$(stat_of "$stats" "phase.$i.start_ms")" "$(stat_of "$stats" "phase.$i.end_ms")" "$LAG_WARMUP" "$(stat_of "$stats" "phase.$i.achieved_rate")")"
     i=$((i + 1))
   done
   say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-?} ms (Df2RedisJob default); all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(tr '\n' ' ' <"$dir/load.txt")"

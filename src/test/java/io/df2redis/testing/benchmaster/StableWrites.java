@@ -140,6 +140,7 @@ final class StableWrites {
             inv = new ArrayList<>(invisible);
             phase = -1;
         }
+        stats.put(key + "end_ms", System.currentTimeMillis());
         stats.put(key + "writes", done);
         stats.put(key + "achieved_rate", Math.round(done / seconds));
         stats.put(key + "flow_full_waits", waits);
@@ -157,6 +158,8 @@ final class StableWrites {
         if (!inv.isEmpty()) {
             long[] a = inv.stream().mapToLong(Long::longValue).sorted().toArray();
             stats.put(key + "visible_lag_median_ms", Math.round(a[a.length / 2] * 1000.0 / ph.ratePerSecond()));
+            stats.put(key + "visible_lag_p99_ms", Math.round(a[(int) Math.min(a.length - 1, Math.ceil(a.length * 0.99) - 1)] * 1000.0
+                    / ph.ratePerSecond()));
             stats.put(key + "visible_lag_max_ms", Math.round(a[a.length - 1] * 1000.0 / ph.ratePerSecond()));
         }
         return run.live();
