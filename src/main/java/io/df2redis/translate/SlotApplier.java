@@ -654,7 +654,8 @@ public final class SlotApplier {
             counters.inc(Outcome.GLOBAL_REPLAY_SKIPPED);
             return true;
         }
-        positions.clear(dbs, slots); // as when a flush is first decided: it will clear these slots
+        // Not applied: nothing after it was either, so the positions of its slots are all below its
+        // LSNs and need no clearing; they must stay, since the parked moves before it are judged on them.
         return false;
     }
 

@@ -350,6 +350,33 @@ class ExactlyOnceApplyRedisTest {
         assertThat(counters.get(Outcome.GLOBAL_REPLAY_SKIPPED)).isZero();
     }
 
+    /**
+     * The parked move before a held flush finished after the checkpoint, the flush did not: restored,
+     * the move is not waited for again (its slot's watermark says it is done) and the flush runs.
+     */
+    @Test
+    void aMoveDoneAfterTheCheckpointAheadOfAFlushNotCarriedOutIsNotWaitedForAgain() {
+        JedisTargetIo io = io();
+        GlobalCommand flushAll = new GlobalCommand(0, 7, 20, List.of(b("FLUSHALL")));
+        SlotApplier before = restoredApplier(io);
+        before.journal(unit("x", "SET", "x", "before"), 0, 9, SlotApplier.opId(1, 0, 9));
+        before.journal(unit("dst", "RENAME", "src", "dst"), 0, 10, SlotApplier.opId(1, 0, 10));
+        before.global(flushAll, Map.of(0, 20L, 1, 30L));
+        io.drain();
+        byte[] state = before.snapshotState(1);
+        // After the checkpoint the move finished (its FINISH raised dst's watermark to 10); the job failed before the flush.
+        j.set("dst", "moved");
+        j.hset(watermarks.key(Slots.slot(b("dst"))), b("0"), b("10"));
+        SlotApplier after = restoredApplier(io);
+        after.restoreState(state);
+        after.poll();
+        io.drain();
+        assertThat(after.parkedSlots()).as("not parked again for a move already done").isZero();
+        assertThat(after.idle()).isTrue();
+        assertThat(j.exists("x")).as("the flush ran").isFalse();
+        assertThat(j.exists("dst")).isFalse();
+    }
+
     /** A state written by the previous version (a held flush without LSNs) still restores: the flush runs. */
     @Test
     void aVersion1StateWithAHeldFlushRestores() throws Exception {
