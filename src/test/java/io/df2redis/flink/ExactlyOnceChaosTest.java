@@ -467,6 +467,10 @@ class ExactlyOnceChaosTest {
         run(8, List.of(Fault.REDIS_MANUAL_FAILOVER, Fault.REDIS_MANUAL_FAILOVER, Fault.TASK_FAILURE, Fault.REDIS_MANUAL_FAILOVER), true);
     }
 
+    /** {@code -Ddf2redis.chaos.cluster=true}: the soak writes into a 3-primary cluster with replicas, also killing and failing over its primaries. */
+    static final boolean CLUSTER_SOAK = Boolean.getBoolean("df2redis.chaos.cluster");
+    private static final Fault[] CLUSTER_SOAK_FAULTS = Fault.values();
+
     /** {@code -Ddf2redis.chaos.schedule=FAULT,FAULT,…}: the soak runs this schedule with each seed (timings vary). */
     static final List<Fault> SCHEDULE = java.util.Arrays.stream(System.getProperty("df2redis.chaos.schedule", "").split(","))
             .filter(x -> !x.isBlank()).map(x -> Fault.valueOf(x.trim())).toList();
@@ -488,7 +492,14 @@ class ExactlyOnceChaosTest {
             toClose.clear();
             cluster = null;
             standaloneTarget = null;
-            if (SCHEDULE.isEmpty()) {
+            if (CLUSTER_SOAK) {
+                Random r = new Random(base + i);
+                List<Fault> schedule = new ArrayList<>();
+                for (int f = 0; f < 4; f++) {
+                    schedule.add(CLUSTER_SOAK_FAULTS[r.nextInt(CLUSTER_SOAK_FAULTS.length)]);
+                }
+                run(base + i, SCHEDULE.isEmpty() ? schedule : SCHEDULE, true);
+            } else if (SCHEDULE.isEmpty()) {
                 run(base + i, 4, SOAK_FAULTS);
             } else {
                 run(base + i, SCHEDULE);
