@@ -20,7 +20,7 @@
 #          [--lag-phases "20000:75,50000:75"] [--lag-warmup 15] [--no-lag] [--profile|--no-profile]
 #          [--compression lz4|none] [--out DIR]
 # Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_JVM_OPTS — extra JVM options of the
-#              snapshot runs (e.g. "-XX:+UseParallelGC"); JOB_ARGS — extra job flags;
+#              job runs, snapshot and lag (e.g. "-XX:+UseParallelGC"); JOB_ARGS — extra job flags;
 #              MASTER_ARGS — extra benchmark master flags (e.g. "--lz4 java --flush-bytes 16384");
 #              DF2REDIS_DRAGONFLY_BIN — a dragonfly binary to measure a real replica with.
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -246,10 +246,11 @@ if [[ $DO_LAG -eq 1 ]]; then
   log "job --mode replicate, $(human "$n") keys then stable writes $LAG_PHASES (load $(load))"
   echo "load average before: $(load)" >"$dir/load.txt"
   # shellcheck disable=SC2086
-  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime -jar "$LOCAL_JAR" \
+  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS -jar "$LOCAL_JAR" \
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
     --source.flows "$FLOWS" --full-sync.target-policy flush --state.dir "$dir/state" $JOB_ARGS
   jpid=$BG_PID
+  sample_cpu "$jpid" "$dir/job.cpu"
   # The job's CPU seconds over time ("epoch_ms cpu_s"), for its CPU per journal command in each phase.
   ( while kill -0 "$jpid" 2>/dev/null; do echo "$(date +%s%3N) $(cpu_seconds "$jpid")"; sleep 0.5; done ) >"$dir/job.cpu.series" &
   BENCH_PIDS+=("$!")
@@ -276,6 +277,7 @@ if [[ $DO_LAG -eq 1 ]]; then
   done
   say "  lag = Σ over $FLOWS flows (DFLY REPLICAOFFSET − last REPLCONF ACK); job checkpoint interval ${interval:-?} ms (Df2RedisJob default); all writes ACKed $(stat_of "$stats" catchup_ms) ms after the last one; verify after $writes writes: $verify; $(tr '\n' ' ' <"$dir/load.txt")"
   say "  job heap during the lag run: $(gc_summary "$dir/gc.log")"
+  say "  job CPU by thread group over the whole lag run (snapshot, phases, catch-up): $(thread_cpu_summary "$dir/job.cpu.threads")"
 fi
 
 # ---- 6. where the time goes -------------------------------------------------------------------

@@ -178,7 +178,7 @@ public final class RedisWriter implements AutoCloseable {
      * Hands a command over. Blocks while the outstanding limits (or the rate limit) are reached.
      *
      * @throws IllegalArgumentException for a database the target does not have (any db but 0 on a
-     *     cluster), or a slot out of range (one that is not the key's fails an assertion)
+     *     cluster), or a slot that is not the key's
      * @throws CommandFailedException or {@link PossibleLossException} once the writer has failed
      */
     public void submit(RedisCommand command) throws InterruptedException {
@@ -202,14 +202,9 @@ public final class RedisWriter implements AutoCloseable {
             throw new IllegalArgumentException(c.name() + " changes the connection's state (database, transaction, login…), "
                     + "which the writer manages itself: not accepted as a command (key '" + text(c.key()) + "')");
         }
-        if (c.slot() < 0 || c.slot() >= Slots.COUNT) {
-            throw new IllegalArgumentException("slot " + c.slot() + " out of range for key '" + text(c.key()) + "'");
+        if (c.slot() != Slots.slot(c.key())) {
+            throw new IllegalArgumentException("slot " + c.slot() + " is not the slot of key '" + text(c.key()) + "' (" + Slots.slot(c.key()) + ")");
         }
-        // Commands come from RedisCommand.of or from code that computed the slot once already: the
-        // CRC16 again for every command was a measurable part of the sink thread (issue 14), so the
-        // key's slot is checked when assertions are on (the tests), not in production.
-        assert c.slot() == Slots.slot(c.key()) : "slot " + c.slot() + " is not the slot of key '" + text(c.key()) + "' ("
-                + Slots.slot(c.key()) + ")";
         int db = c.db();
         if (db == 0) {
             return;
