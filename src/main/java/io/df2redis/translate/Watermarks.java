@@ -114,9 +114,46 @@ public final class Watermarks {
         this.functions = functions;
     }
 
-    /** The watermark hash of {@code slot}: {@code <prefix>wm:{<tag of slot>}}. */
+    /** Watermark keys by slot, made on first use (one per journal unit otherwise). Never changed once made. */
+    private final byte[][] keyOfSlot = new byte[io.df2redis.redis.Slots.COUNT][];
+
+    /** The watermark hash of {@code slot}: {@code <prefix>wm:{<tag of slot>}}. Do not modify the array. */
     public byte[] key(int slot) {
-        return (prefix + "wm:{" + StagingKeys.tagFor(slot) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] k = keyOfSlot[slot];
+        if (k == null) {
+            k = (prefix + "wm:{" + StagingKeys.tagFor(slot) + "}").getBytes(StandardCharsets.UTF_8);
+            keyOfSlot[slot] = k;
+        }
+        return k;
+    }
+
+    /** Decimal forms of 0–1023 (flows, argument counts), shared: arguments are never modified. */
+    private static final byte[][] SMALL = new byte[1024][];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** {@code n} in decimal ASCII, without a String in between (an LSN per journal unit). */
+    static byte[] decimal(long n) {
+        if (n >= 0 && n < SMALL.length) {
+            return SMALL[(int) n];
+        }
+        if (n < 0) {
+            return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+        }
+        int len = 1;
+        for (long x = n / 10; x > 0; x /= 10) {
+            len++;
+        }
+        byte[] b = new byte[len];
+        for (int i = len - 1; i >= 0; i--) {
+            b[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        return b;
     }
 
     /** Arguments one plain command may have in the script (Lua's unpack stops near 8000). */
@@ -148,8 +185,8 @@ public final class Watermarks {
             keys.add(routingKey);
         }
         List<byte[]> argv = new ArrayList<>();
-        argv.add(bytes(Integer.toString(flow)));
-        argv.add(bytes(Long.toString(lsn)));
+        argv.add(decimal(flow));
+        argv.add(decimal(lsn));
         List<String> inner = new ArrayList<>();
         boolean viaFunction = functions;
         for (RedisCommand c : unit) {
@@ -174,11 +211,11 @@ public final class Watermarks {
                     kind = "s" + (index + 1);
                 }
                 argv.add(bytes(kind));
-                argv.add(bytes(Integer.toString(a.length - 2)));
+                argv.add(decimal(a.length - 2));
                 argv.addAll(Arrays.asList(a).subList(2, a.length));
             } else {
                 argv.add(PLAIN);
-                argv.add(bytes(Integer.toString(a.length)));
+                argv.add(decimal(a.length));
                 argv.addAll(Arrays.asList(a));
             }
         }
@@ -191,7 +228,7 @@ public final class Watermarks {
             args[n++] = EVAL;
             args[n++] = scripts.computeIfAbsent(List.copyOf(inner), Watermarks::compose);
         }
-        args[n++] = bytes(Integer.toString(keys.size()));
+        args[n++] = decimal(keys.size());
         for (byte[] k : keys) {
             args[n++] = k;
         }
