@@ -303,6 +303,8 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
 
     /** How often flows' progress goes to the enumerator while data flows (its log line is every 10 s). */
     private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
+    /** In stable sync, how long the reader lets journal bytes gather after the first arrived before it wakes. */
+    private static final long STABLE_COALESCE_NANOS = 1_000_000L;
     private long progressSentNanos = System.nanoTime();
     private CompletableFuture<Void> progressTick;
 
@@ -521,7 +523,14 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
                 if (!f.pending.isEmpty()) {
                     return CompletableFuture.completedFuture(null);
                 }
-                sources.add(f.connection.available());
+                CompletableFuture<Void> a = f.connection.available();
+                if (f.phase == FlowSplit.Phase.STABLE && !a.isDone()) {
+                    // A trickle of journal bytes would wake the task for every packet; wait a moment after
+                    // the first for more (the writer batches as well, and the shuffle's buffers wait longer).
+                    a = a.thenCompose(x -> CompletableFuture.runAsync(() -> { },
+                            CompletableFuture.delayedExecutor(STABLE_COALESCE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS, Runnable::run)));
+                }
+                sources.add(a);
             }
             if (f.state == FlowReader.State.HELD && f.releaseHeld) {
                 return CompletableFuture.completedFuture(null);
