@@ -127,35 +127,6 @@ public final class Watermarks {
         return k;
     }
 
-    /** Decimal forms of 0–1023 (flows, argument counts), shared: arguments are never modified. */
-    private static final byte[][] SMALL = new byte[1024][];
-
-    static {
-        for (int i = 0; i < SMALL.length; i++) {
-            SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
-        }
-    }
-
-    /** {@code n} in decimal ASCII, without a String in between (an LSN per journal unit). */
-    static byte[] decimal(long n) {
-        if (n >= 0 && n < SMALL.length) {
-            return SMALL[(int) n];
-        }
-        if (n < 0) {
-            return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-        }
-        int len = 1;
-        for (long x = n / 10; x > 0; x /= 10) {
-            len++;
-        }
-        byte[] b = new byte[len];
-        for (int i = len - 1; i >= 0; i--) {
-            b[i] = (byte) ('0' + n % 10);
-            n /= 10;
-        }
-        return b;
-    }
-
     /** Arguments one plain command may have in the script (Lua's unpack stops near 8000). */
     static final int MAX_ARGS = 7000;
 
@@ -185,8 +156,8 @@ public final class Watermarks {
             keys.add(routingKey);
         }
         List<byte[]> argv = new ArrayList<>();
-        argv.add(decimal(flow));
-        argv.add(decimal(lsn));
+        argv.add(Args.decimal(flow));
+        argv.add(Args.decimal(lsn));
         List<String> inner = new ArrayList<>();
         boolean viaFunction = functions;
         for (RedisCommand c : unit) {
@@ -211,11 +182,11 @@ public final class Watermarks {
                     kind = "s" + (index + 1);
                 }
                 argv.add(bytes(kind));
-                argv.add(decimal(a.length - 2));
+                argv.add(Args.decimal(a.length - 2));
                 argv.addAll(Arrays.asList(a).subList(2, a.length));
             } else {
                 argv.add(PLAIN);
-                argv.add(decimal(a.length));
+                argv.add(Args.decimal(a.length));
                 argv.addAll(Arrays.asList(a));
             }
         }
@@ -228,7 +199,7 @@ public final class Watermarks {
             args[n++] = EVAL;
             args[n++] = scripts.computeIfAbsent(List.copyOf(inner), Watermarks::compose);
         }
-        args[n++] = decimal(keys.size());
+        args[n++] = Args.decimal(keys.size());
         for (byte[] k : keys) {
             args[n++] = k;
         }

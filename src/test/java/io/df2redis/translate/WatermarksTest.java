@@ -7,17 +7,6 @@ import org.junit.jupiter.api.Test;
 
 class WatermarksTest {
     @Test
-    void decimalIsLongToStringInAscii() {
-        long[] values = {0, 1, 9, 10, 99, 1023, 1024, 65535, 123456789, 9_999_999_999L, Long.MAX_VALUE, -1, -1024, Long.MIN_VALUE};
-        for (long v : values) {
-            assertThat(new String(Watermarks.decimal(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
-        }
-        for (long v = 0; v < 100_000; v += 7) {
-            assertThat(new String(Watermarks.decimal(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
-        }
-    }
-
-    @Test
     void theKeyOfASlotIsMadeOnceAndIsTheSlotsHashTag() {
         Watermarks w = new Watermarks("__df2redis:");
         for (int slot : new int[] {0, 1, 8000, 16383}) {
