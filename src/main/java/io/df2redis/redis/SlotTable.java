@@ -89,9 +89,8 @@ final class SlotTable {
 
     static final class SlotState {
         final int slot;
-        /** Per database, the connection new commands of this slot go to while it is not held (db 0 in {@link #db0}). */
+        /** Per database, the connection new commands of this slot go to while it is not held. */
         private PipelinedConnection[] byDb = NO_CONNECTIONS;
-        private PipelinedConnection db0;
         /**
          * Submitted, not yet acknowledged or failed (parked ones included). Changed under the lock,
          * except by the receiving threads' acknowledgements while the slot is not held (see onReply).
@@ -145,17 +144,10 @@ final class SlotTable {
         }
 
         PipelinedConnection binding(int db) {
-            if (db == 0) {
-                return db0; // a field, not an array: no second cache line to load per command
-            }
             return db < byDb.length ? byDb[db] : null;
         }
 
         void bind(int db, PipelinedConnection c) {
-            if (db == 0) {
-                db0 = c;
-                return;
-            }
             if (db >= byDb.length) {
                 byDb = java.util.Arrays.copyOf(byDb, db + 1);
             }
@@ -163,10 +155,7 @@ final class SlotTable {
         }
 
         void clearBindings() {
-            db0 = null;
-            if (byDb.length > 0) {
-                java.util.Arrays.fill(byDb, null);
-            }
+            java.util.Arrays.fill(byDb, null);
         }
     }
 

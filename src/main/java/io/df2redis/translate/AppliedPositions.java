@@ -17,11 +17,8 @@ import java.util.function.IntPredicate;
 public final class AppliedPositions {
     /** db → slot → per-flow LSN (index = flow; -1 = none). */
     private final Map<Integer, long[][]> byDb = new HashMap<>();
-    /** The last db looked up and its slots: nearly every unit is of the same db (no map lookup per unit). */
-    private int lastDb = Integer.MIN_VALUE;
-    private long[][] lastSlots;
     /** Per flow, the LSN of the last global command (FLUSHALL…) this writer applied. */
-    private long[] globals = new long[0];
+    private final Map<Integer, Long> globals = new HashMap<>();
     private final int homeSlot;
 
     /**
@@ -42,13 +39,13 @@ public final class AppliedPositions {
      * once everything before it was, and may have wiped the slot's watermark).
      */
     public boolean applied(int db, int slot, int flow, long lsn) {
-        return get(db, slot, flow) >= lsn || lsn < global(flow);
+        return get(db, slot, flow) >= lsn || lsn < globals.getOrDefault(flow, -1L);
     }
 
     /** Whether the global command at these LSNs (flow → LSN) was applied (recorded after its clear). */
     public boolean globalApplied(Map<Integer, Long> lsnByFlow) {
         for (Map.Entry<Integer, Long> e : lsnByFlow.entrySet()) {
-            if (global(e.getKey()) >= e.getValue()) {
+            if (globals.getOrDefault(e.getKey(), -1L) >= e.getValue()) {
                 return true;
             }
         }
@@ -56,21 +53,7 @@ public final class AppliedPositions {
     }
 
     public void globalDone(Map<Integer, Long> lsnByFlow) {
-        lsnByFlow.forEach(this::raiseGlobal);
-    }
-
-    /** The LSN of the last global command of {@code flow} applied, or -1. */
-    private long global(int flow) {
-        return flow < globals.length ? globals[flow] : -1;
-    }
-
-    private void raiseGlobal(int flow, long lsn) {
-        if (flow >= globals.length) {
-            int n = globals.length;
-            globals = java.util.Arrays.copyOf(globals, Math.max(flow + 1, n * 2));
-            java.util.Arrays.fill(globals, n, globals.length, -1);
-        }
-        globals[flow] = Math.max(globals[flow], lsn);
+        lsnByFlow.forEach((f, lsn) -> globals.merge(f, lsn, Math::max));
     }
 
     /**
@@ -83,7 +66,7 @@ public final class AppliedPositions {
             String value = new String(hgetall.get(i + 1), StandardCharsets.US_ASCII);
             try {
                 if (field.startsWith("g")) {
-                    raiseGlobal(Integer.parseInt(field.substring(1)), Long.parseLong(value));
+                    globals.merge(Integer.parseInt(field.substring(1)), Long.parseLong(value), Math::max);
                 } else {
                     advance(db, slot, Integer.parseInt(field), Long.parseLong(value));
                 }
@@ -96,34 +79,16 @@ public final class AppliedPositions {
 
     /** The LSN of {@code flow} applied to {@code slot} of {@code db}, or -1. */
     public long get(int db, int slot, int flow) {
-        long[][] slots = slotsOf(db);
+        long[][] slots = byDb.get(db);
         if (slots == null || slots[slot] == null || flow >= slots[slot].length) {
             return -1;
         }
         return slots[slot][flow];
     }
 
-    private long[][] slotsOf(int db) {
-        if (db != lastDb) {
-            long[][] slots = byDb.get(db);
-            if (slots == null) {
-                return null;
-            }
-            lastDb = db;
-            lastSlots = slots;
-        }
-        return lastSlots;
-    }
-
     /** Raises the position (never lowers it). */
     public void advance(int db, int slot, int flow, long lsn) {
-        long[][] slots = slotsOf(db);
-        if (slots == null) {
-            slots = new long[Slots.COUNT][];
-            byDb.put(db, slots);
-            lastDb = db;
-            lastSlots = slots;
-        }
+        long[][] slots = byDb.computeIfAbsent(db, d -> new long[Slots.COUNT][]);
         long[] flows = slots[slot];
         if (flows == null || flow >= flows.length) {
             long[] grown = new long[Math.max(flow + 1, flows == null ? 4 : flows.length * 2)];
@@ -181,9 +146,7 @@ public final class AppliedPositions {
     /** Forgets everything (a full-sync reset). */
     public void clear() {
         byDb.clear();
-        globals = new long[0];
-        lastDb = Integer.MIN_VALUE;
-        lastSlots = null;
+        globals.clear();
     }
 
     public boolean isEmpty() {

@@ -11,37 +11,8 @@ final class Args {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Decimal forms of 0–1023 (flows, argument counts), shared: arguments are never modified. */
-    private static final byte[][] SMALL = new byte[1024][];
-
-    static {
-        for (int i = 0; i < SMALL.length; i++) {
-            SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
-        }
-    }
-
-    /** {@code n} in decimal ASCII, without a String in between (an LSN per journal unit). */
-    static byte[] decimal(long n) {
-        if (n >= 0 && n < SMALL.length) {
-            return SMALL[(int) n];
-        }
-        if (n < 0) {
-            return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-        }
-        int len = 1;
-        for (long x = n / 10; x > 0; x /= 10) {
-            len++;
-        }
-        byte[] b = new byte[len];
-        for (int i = len - 1; i >= 0; i--) {
-            b[i] = (byte) ('0' + n % 10);
-            n /= 10;
-        }
-        return b;
-    }
-
     static byte[] b(long n) {
-        return decimal(n);
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 
     static String s(byte[] b) {

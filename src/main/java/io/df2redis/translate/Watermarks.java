@@ -114,17 +114,9 @@ public final class Watermarks {
         this.functions = functions;
     }
 
-    /** Watermark keys by slot, made on first use (one per journal unit otherwise). Never changed once made. */
-    private final byte[][] keyOfSlot = new byte[io.df2redis.redis.Slots.COUNT][];
-
-    /** The watermark hash of {@code slot}: {@code <prefix>wm:{<tag of slot>}}. Do not modify the array. */
+    /** The watermark hash of {@code slot}: {@code <prefix>wm:{<tag of slot>}}. */
     public byte[] key(int slot) {
-        byte[] k = keyOfSlot[slot];
-        if (k == null) {
-            k = (prefix + "wm:{" + StagingKeys.tagFor(slot) + "}").getBytes(StandardCharsets.UTF_8);
-            keyOfSlot[slot] = k;
-        }
-        return k;
+        return (prefix + "wm:{" + StagingKeys.tagFor(slot) + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Arguments one plain command may have in the script (Lua's unpack stops near 8000). */
@@ -156,8 +148,8 @@ public final class Watermarks {
             keys.add(routingKey);
         }
         List<byte[]> argv = new ArrayList<>();
-        argv.add(Args.decimal(flow));
-        argv.add(Args.decimal(lsn));
+        argv.add(bytes(Integer.toString(flow)));
+        argv.add(bytes(Long.toString(lsn)));
         List<String> inner = new ArrayList<>();
         boolean viaFunction = functions;
         for (RedisCommand c : unit) {
@@ -182,11 +174,11 @@ public final class Watermarks {
                     kind = "s" + (index + 1);
                 }
                 argv.add(bytes(kind));
-                argv.add(Args.decimal(a.length - 2));
+                argv.add(bytes(Integer.toString(a.length - 2)));
                 argv.addAll(Arrays.asList(a).subList(2, a.length));
             } else {
                 argv.add(PLAIN);
-                argv.add(Args.decimal(a.length));
+                argv.add(bytes(Integer.toString(a.length)));
                 argv.addAll(Arrays.asList(a));
             }
         }
@@ -199,7 +191,7 @@ public final class Watermarks {
             args[n++] = EVAL;
             args[n++] = scripts.computeIfAbsent(List.copyOf(inner), Watermarks::compose);
         }
-        args[n++] = Args.decimal(keys.size());
+        args[n++] = bytes(Integer.toString(keys.size()));
         for (byte[] k : keys) {
             args[n++] = k;
         }
