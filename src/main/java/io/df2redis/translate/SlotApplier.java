@@ -129,13 +129,13 @@ public final class SlotApplier {
                 if (positions.applied(db, unit.slot(), flow, lsn)) {
                     counters.inc(Outcome.REPLAY_SKIPPED);
                     if (TRACE.isTraceEnabled()) {
-                        TRACE.trace("flow {} LSN {} slot {} db {} key {}: skipped, at or below {}", flow, lsn, unit.slot(), db, text(unit.key()),
+                        TRACE.trace("flow {} LSN {} slot {} db {} key {}: skipped, at or below {}", flow, lsn, unit.slot(), db, TranslationException.printable(unit.key()),
                                 positions.get(db, unit.slot(), flow));
                     }
                     return;
                 }
                 if (TRACE.isTraceEnabled()) {
-                    TRACE.trace("flow {} LSN {} slot {} db {} key {}: applying (was {})", flow, lsn, unit.slot(), db, text(unit.key()),
+                    TRACE.trace("flow {} LSN {} slot {} db {} key {}: applying (was {})", flow, lsn, unit.slot(), db, TranslationException.printable(unit.key()),
                             positions.get(db, unit.slot(), flow));
                 }
                 positions.advance(db, unit.slot(), flow, lsn);
@@ -169,10 +169,6 @@ public final class SlotApplier {
             counters.inc(Outcome.EXACTLY_ONCE_UNWRAPPED);
             commands.forEach(c -> route(new Item.Cmd(c)));
         }
-    }
-
-    private static String text(byte[] b) {
-        return b == null ? "-" : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The target db whose watermark of {@code unit.slot()} the unit raises (a COPY … DB n's destination half: db n's). */
@@ -222,14 +218,23 @@ public final class SlotApplier {
             global(f);
             return;
         }
-        java.util.Set<Integer> dbs = f.all() ? null : f.dbs();
-        java.util.function.IntPredicate slots = inRanges(f.slotRanges());
-        if (positions.globalApplied(lsnByFlow) || positions.anyAbove(dbs, slots, lsnByFlow)) {
-            counters.inc(Outcome.GLOBAL_REPLAY_SKIPPED);
+        if (appliedBefore(f, lsnByFlow)) {
             return;
         }
-        positions.clear(dbs, slots);
+        positions.clear(f.all() ? null : f.dbs(), inRanges(f.slotRanges()));
         global(f, Map.copyOf(lsnByFlow));
+    }
+
+    /**
+     * Exactly-once: whether flush {@code f} at {@code lsnByFlow} was carried out before a restore:
+     * its done-mark is there, or a write after it in its slots (counted as a skipped replay).
+     */
+    private boolean appliedBefore(TargetFlush f, Map<Integer, Long> lsnByFlow) {
+        if (positions.globalApplied(lsnByFlow) || positions.anyAbove(f.all() ? null : f.dbs(), inRanges(f.slotRanges()), lsnByFlow)) {
+            counters.inc(Outcome.GLOBAL_REPLAY_SKIPPED);
+            return true;
+        }
+        return false;
     }
 
     private static java.util.function.IntPredicate inRanges(List<int[]> ranges) {
@@ -645,18 +650,9 @@ public final class SlotApplier {
      * (at-least-once, or a version 1 state) it runs again, as before.
      */
     private boolean flushAppliedBeforeRestore(TargetFlush f, Map<Integer, Long> at) {
-        if (positions == null || at == null || at.isEmpty()) {
-            return false;
-        }
-        java.util.Set<Integer> dbs = f.all() ? null : f.dbs();
-        java.util.function.IntPredicate slots = inRanges(f.slotRanges());
-        if (positions.globalApplied(at) || positions.anyAbove(dbs, slots, at)) {
-            counters.inc(Outcome.GLOBAL_REPLAY_SKIPPED);
-            return true;
-        }
-        // Not applied: nothing after it was either, so the positions of its slots are all below its
-        // LSNs and need no clearing; they must stay, since the parked moves before it are judged on them.
-        return false;
+        // When not applied, nothing after it was either: its slots' positions stay below its LSNs and are
+        // not cleared (the parked moves ahead of it are judged on them).
+        return positions != null && at != null && !at.isEmpty() && appliedBefore(f, at);
     }
 
     /**

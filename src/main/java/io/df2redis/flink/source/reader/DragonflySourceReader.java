@@ -449,7 +449,6 @@ public final class DragonflySourceReader implements SourceReader<ReplicationReco
     }
 
     private void releaseGlobal(FlowReader f, ReaderOutput<ReplicationRecord> out) {
-        f.batches.flush(f, out);
         FlowEvent.GlobalCommand g = f.held;
         for (int w = 0; w < writers.count(); w++) {
             out.collect(ReplicationRecord.global(f.epoch, f.flow, g.lsn(), writers.slotOf(w), g, config.numFlows()));
