@@ -278,12 +278,17 @@ class ExactlyOnceChaosTest {
     }
 
     void run(long seed, int faults, Fault[] from) throws Exception {
+        run(seed, randomSchedule(seed, faults, from));
+    }
+
+    /** {@code faults} faults drawn from {@code from} by {@code seed}. */
+    static List<Fault> randomSchedule(long seed, int faults, Fault[] from) {
         Random r = new Random(seed);
         List<Fault> schedule = new ArrayList<>();
         for (int i = 0; i < faults; i++) {
             schedule.add(from[r.nextInt(from.length)]);
         }
-        run(seed, schedule);
+        return schedule;
     }
 
     void run(long seed, List<Fault> schedule) throws Exception {
@@ -475,7 +480,6 @@ class ExactlyOnceChaosTest {
 
     /** {@code -Ddf2redis.chaos.cluster=true}: the soak writes into a 3-primary cluster with replicas, also killing and failing over its primaries. */
     static final boolean CLUSTER_SOAK = Boolean.getBoolean("df2redis.chaos.cluster");
-    private static final Fault[] CLUSTER_SOAK_FAULTS = Fault.values();
 
     /** {@code -Ddf2redis.chaos.schedule=FAULT,FAULT,…}: the soak runs this schedule with each seed (timings vary). */
     static final List<Fault> SCHEDULE = java.util.Arrays.stream(System.getProperty("df2redis.chaos.schedule", "").split(","))
@@ -498,17 +502,11 @@ class ExactlyOnceChaosTest {
             toClose.clear();
             cluster = null;
             standaloneTarget = null;
+            long seed = base + i;
             if (CLUSTER_SOAK) {
-                Random r = new Random(base + i);
-                List<Fault> schedule = new ArrayList<>();
-                for (int f = 0; f < 4; f++) {
-                    schedule.add(CLUSTER_SOAK_FAULTS[r.nextInt(CLUSTER_SOAK_FAULTS.length)]);
-                }
-                run(base + i, SCHEDULE.isEmpty() ? schedule : SCHEDULE, true);
-            } else if (SCHEDULE.isEmpty()) {
-                run(base + i, 4, SOAK_FAULTS);
+                run(seed, SCHEDULE.isEmpty() ? randomSchedule(seed, 4, Fault.values()) : SCHEDULE, true);
             } else {
-                run(base + i, SCHEDULE);
+                run(seed, SCHEDULE.isEmpty() ? randomSchedule(seed, 4, SOAK_FAULTS) : SCHEDULE);
             }
         }
     }
