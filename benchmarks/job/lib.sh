@@ -66,6 +66,36 @@ start_redis() {
   die "redis-server on port $REDIS_PORT did not answer PING"
 }
 
+# start_cluster DIR M: M cluster-enabled redis-servers (primaries, no replicas) on free loopback
+# ports, the 16384 slots spread evenly by redis-cli --cluster create. Sets CLUSTER_PORTS and
+# CLUSTER_PIDS (the nodes), and REDIS_PORT / REDIS_PID to the first node's.
+start_cluster() {
+  local dir=$1 m=$2 i port
+  CLUSTER_PORTS=(); CLUSTER_PIDS=()
+  for i in $(seq 1 "$m"); do
+    mkdir -p "$dir/node$i"
+    port=$(free_port)
+    start_bg "$dir/node$i/redis.log" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+      --dir "$dir/node$i" --daemonize no --cluster-enabled yes --cluster-config-file "$dir/node$i/nodes.conf" \
+      --cluster-port "$(free_port)" # the default bus port, port + 10000, does not exist above 55535
+    CLUSTER_PORTS+=("$port"); CLUSTER_PIDS+=("$BG_PID")
+  done
+  for port in "${CLUSTER_PORTS[@]}"; do
+    for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  # shellcheck disable=SC2046
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${CLUSTER_PORTS[@]}") --cluster-replicas 0 --cluster-yes \
+    >"$dir/cluster-create.log" 2>&1 || die "redis-cli --cluster create failed: $(tail -5 "$dir/cluster-create.log")"
+  for port in "${CLUSTER_PORTS[@]}"; do
+    for i in $(seq 1 100); do
+      redis-cli -p "$port" cluster info | grep -q '^cluster_state:ok' && break
+      (( i == 100 )) && die "the cluster node on port $port did not reach cluster_state:ok"
+      sleep 0.1
+    done
+  done
+  REDIS_PORT=${CLUSTER_PORTS[0]}; REDIS_PID=${CLUSTER_PIDS[0]}
+}
+
 # CPU seconds (user + system) a live process has used so far.
 cpu_seconds() {
   local pid=$1

@@ -18,7 +18,9 @@
 #
 # Usage: benchmarks/job/run.sh [--quick (200k keys, 20 s lag phases, no profile)] [--keys "1m 10m"] [--flows 2] [--lag-keys 200k]
 #          [--lag-phases "20000:75,50000:75"] [--lag-warmup 15] [--no-lag] [--profile|--no-profile]
-#          [--compression lz4|none] [--out DIR]
+#          [--compression lz4|none] [--cluster M] [--out DIR]
+#        --cluster M: the snapshot runs write into a cluster of M primaries (no replicas; M ≥ 3) instead of
+#          one redis-server; the anchors and the lag run stay on one redis-server.
 # Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_JVM_OPTS — extra JVM options of the
 #              job runs, snapshot and lag (e.g. "-XX:+UseParallelGC"); JOB_ARGS — extra job flags;
 #              MASTER_ARGS — extra benchmark master flags (e.g. "--lz4 java --flush-bytes 16384");
@@ -35,6 +37,7 @@ LAG_WARMUP=15
 DO_LAG=1
 PROFILE=auto
 COMPRESSION=lz4
+CLUSTER=0
 OUT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -49,6 +52,7 @@ while [[ $# -gt 0 ]]; do
     --profile) PROFILE=yes; shift ;;
     --no-profile) PROFILE=no; shift ;;
     --compression) COMPRESSION=$2; shift 2 ;;
+    --cluster) CLUSTER=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     *) die "unknown flag $1 (see the header of $0)" ;;
   esac
@@ -78,11 +82,20 @@ say "$(machine)"
 say "load average at start (1/5/15 min): $(load)"
 declare -A BENCH_RATE
 
-# commands_per_read PORT: redis-server's commands per socket read so far (its pipelining depth as seen
-# by the server; fewer commands per read cost it more CPU per command).
+# commands_per_read PORT...: redis-server's commands per socket read so far, over the given servers (its
+# pipelining depth as seen by the server; fewer commands per read cost it more CPU per command).
 commands_per_read() {
-  redis-cli -p "$1" info stats | tr -d '\r' | awk -F: '/^total_commands_processed:/ {c = $2} /^total_reads_processed:/ {r = $2}
-    END { if (r > 0) printf "%.1f", c / r; else print "?" }'
+  local port
+  for port in "$@"; do redis-cli -p "$port" info stats; done | tr -d '\r' \
+    | awk -F: '/^total_commands_processed:/ {c += $2} /^total_reads_processed:/ {r += $2}
+      END { if (r > 0) printf "%.1f", c / r; else print "?" }'
+}
+
+# cpu_sum PID...: CPU seconds the given live processes have used so far, together.
+cpu_sum() {
+  local pid t=0
+  for pid in "$@"; do t=$(awk -v a="$t" -v b="$(cpu_seconds "$pid")" 'BEGIN { print a + b }'); done
+  echo "$t"
 }
 
 # ---- 1. the benchmark master alone --------------------------------------------------------------
@@ -151,15 +164,22 @@ run_snapshot() {
   dir="$OUT/$name"
   mkdir -p "$dir"
   stats="$dir/master.stats"
-  start_redis "$dir"
+  local target_pids target_ports target_desc
+  if (( CLUSTER > 0 )); then
+    start_cluster "$dir" "$CLUSTER"
+    target_pids=("${CLUSTER_PIDS[@]}"); target_ports=("${CLUSTER_PORTS[@]}"); target_desc="a $CLUSTER-primary cluster"
+  else
+    start_redis "$dir"
+    target_pids=("$REDIS_PID"); target_ports=("$REDIS_PORT"); target_desc="one redis-server"
+  fi
   start_bg "$dir/master.log" java -Xmx1g -Dorg.apache.logging.log4j.level=INFO -cp "$CP" \
     io.df2redis.testing.benchmaster.BenchMaster serve --keys "$n" --flows "$FLOWS" --compression "$COMPRESSION" --stats "$stats" $MASTER_ARGS
   local mpid=$BG_PID
   wait_stat "$stats" port 30 || die "benchmark master did not start: $(tail -5 "$dir/master.log")"
   mport=$(stat_of "$stats" port)
   local redis_cpu0 master_cpu0
-  redis_cpu0=$(cpu_seconds "$REDIS_PID"); master_cpu0=$(cpu_seconds "$mpid")
-  log "job --mode snapshot, $(human "$n") keys: master :$mport → redis :$REDIS_PORT (load $(load))"
+  redis_cpu0=$(cpu_sum "${target_pids[@]}"); master_cpu0=$(cpu_seconds "$mpid")
+  log "job --mode snapshot, $(human "$n") keys: master :$mport → $target_desc :$REDIS_PORT (load $(load))"
   echo "load average before: $(load)" >"$dir/load.txt"
   local mj0 mj1
   mj0=$(machine_jiffies)
@@ -181,24 +201,25 @@ run_snapshot() {
   local job_cpu redis_cpu master_cpu sync_ms end_ms sync_secs sync_rate
   sleep 0.6 # the CPU sampler's last reading
   job_cpu=$(cat "$dir/job.cpu" 2>/dev/null || echo "?")
-  redis_cpu=$(awk -v a="$redis_cpu0" -v b="$(cpu_seconds "$REDIS_PID")" 'BEGIN { printf "%.1f", b - a }')
+  redis_cpu=$(awk -v a="$redis_cpu0" -v b="$(cpu_sum "${target_pids[@]}")" 'BEGIN { printf "%.1f", b - a }')
   master_cpu=$(awk -v a="$master_cpu0" -v b="$(cpu_seconds "$mpid")" 'BEGIN { printf "%.1f", b - a }')
   sync_ms=$(stat_of "$stats" sync_ms); end_ms=$(stat_of "$stats" session_end_ms)
   sync_secs=$(awk -v a="$sync_ms" -v b="$end_ms" 'BEGIN { if (a && b) printf "%.2f", (b - a) / 1000; else print "?" }')
   sync_rate=$(awk -v n="$n" -v s="$sync_secs" 'BEGIN { if (s + 0 > 0) printf "%d", n / s; else print "?" }')
-  benchmaster verify --target "127.0.0.1:$REDIS_PORT" --keys "$n" --samples 2000 >"$dir/verify.txt" 2>&1 || true
-  local verify
+  benchmaster verify --target "$(printf '127.0.0.1:%s,' "${target_ports[@]}" | sed 's/,$//')" --keys "$n" --samples 2000 \
+    >"$dir/verify.txt" 2>&1 || true
+  local verify p
   verify=$(grep -m1 '^verify:' "$dir/verify.txt" | sed 's/^verify: //')
-  redis-cli -p "$REDIS_PORT" info memory | tr -d '\r' | grep -E '^used_memory_human' >"$dir/redis-memory.txt" || true
+  for p in "${target_ports[@]}"; do redis-cli -p "$p" info memory | tr -d '\r' | grep -E '^used_memory_human'; done >"$dir/redis-memory.txt" || true
   local cpr
-  cpr=$(commands_per_read "$REDIS_PORT")
+  cpr=$(commands_per_read "${target_ports[@]}")
   stop_pid "$mpid"
-  stop_pid "$REDIS_PID"
+  for p in "${target_pids[@]}"; do stop_pid "$p"; done
   kill "$CPU_SAMPLER_PID" 2>/dev/null || true
   {
-    echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
+    echo "job --mode snapshot $(human "$n") keys × 100 B, $FLOWS flows into $target_desc ($name): whole job $secs s (JVM start → exit) = $JOB_RATE keys/s;" \
       "DFLY SYNC → session end $sync_secs s = $sync_rate keys/s; verify $verify"
-    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key, $cpr commands per read) (wall $secs s × $(nproc) cores, machine $(machine_busy "$mj0" "$mj1") % busy counting every process); $(tr '\n' ' ' <"$dir/load.txt")"
+    echo "  CPU s during the run: job $job_cpu ($(awk -v c="$job_cpu" -v n="$n" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs/key), benchmark master $master_cpu, redis-server$( (( CLUSTER > 0 )) && echo " ×$CLUSTER") $redis_cpu ($(awk -v c="$redis_cpu" -v n="$n" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs/key, $cpr commands per read) (wall $secs s × $(nproc) cores, machine $(machine_busy "$mj0" "$mj1") % busy counting every process); $(tr '\n' ' ' <"$dir/load.txt")"
     read -r ju js jminflt jmajflt <"$dir/job.cpu.detail" || true
     echo "  job CPU split: user $ju s, kernel $js s ($(awk -v c="$js" -v n="$n" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs/key); page faults $jminflt minor ($(awk -v f="$jminflt" -v n="$n" 'BEGIN { printf "%.3f", f / n }') per key), $jmajflt major"
     echo "  job CPU by thread group (names cut to 15 characters by the kernel; each thread's last reading, ≤ 0.5 s before it ended): $(thread_cpu_summary "$dir/job.cpu.threads")"
@@ -214,6 +235,11 @@ for k in $KEYS_LIST; do
   run_snapshot "$k" "snapshot-$k"
   ratio=$(awk -v a="$JOB_RATE" -v b="${BENCH_RATE[$k]}" 'BEGIN { printf "%.2f", a / b }')
   pratio=$(awk -v a="$JOB_RATE" -v b="${PIPE_RATE[$k]}" 'BEGIN { printf "%.2f", a / b }')
+  if (( CLUSTER > 0 )); then
+    say "  → $(human "$(count "$k")") into a $CLUSTER-primary cluster: job $JOB_RATE keys/s; the job's CPU projects to" \
+      "$(awk -v c="$(cat "$OUT/snapshot-$k/job.cpu")" -v n="$(count "$k")" 'BEGIN { printf "%d", n / c }') keys/s per core of its own" \
+      "(the anchors above are one redis-server)"
+  fi
   say "  → $(human "$(count "$k")"): job $JOB_RATE keys/s = $ratio × redis-benchmark (${BENCH_RATE[$k]} SET/s) = $pratio × redis-cli --pipe (${PIPE_RATE[$k]} SET/s); aim ≥ 0.80 × --pipe for 10M"
   LAST_K=$k
   LAST_RATIO=$ratio

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * BenchMaster serve    [master flags]   listen on a free loopback port until stopped (SIGTERM)
  * BenchMaster generate [master flags]   generation rate in process: every flow's stream into a null sink
  * BenchMaster drain    [master flags]   full sync over loopback to a replica that discards it
- * BenchMaster verify --target HOST:PORT --keys N [--writes W] [--samples S] [--value-bytes B] [--seed S]
+ * BenchMaster verify --target HOST:PORT[,HOST:PORT…] --keys N [--writes W] [--samples S] [--value-bytes B] [--seed S]
  * </pre>
  *
  * Master flags: {@link BenchMasterConfig#parse}.
@@ -95,7 +95,7 @@ public final class BenchMaster implements AutoCloseable {
         System.err.println("benchmaster: " + why + "\nusage: BenchMaster serve|generate|drain [--keys N] [--flows F]"
                 + " [--value-bytes B] [--compression lz4|none] [--lz4 native|java] [--flush-bytes B] [--phases RATE:SEC,…] [--stable-delay SEC]"
                 + " [--lag-warmup SEC] [--sample-ms MS] [--stats FILE]\n"
-                + "       BenchMaster verify --target HOST:PORT --keys N [--writes W] [--samples S] [--value-bytes B] [--seed S]");
+                + "       BenchMaster verify --target HOST:PORT[,HOST:PORT…] (a cluster: every primary) --keys N [--writes W] [--samples S] [--value-bytes B] [--seed S]");
         System.exit(2);
     }
 
@@ -175,9 +175,7 @@ public final class BenchMaster implements AutoCloseable {
         if (target == null || keys < 1 || args.size() % 2 != 0) {
             usage("verify needs --target HOST:PORT and --keys N");
         }
-        int colon = target.lastIndexOf(':');
-        TargetCheck.Result r = TargetCheck.check(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)),
-                new BenchData(keys, valueBytes, seed), writes, samples);
+        TargetCheck.Result r = TargetCheck.check(List.of(target.split(",")), new BenchData(keys, valueBytes, seed), writes, samples);
         System.out.printf("verify: %s dbsize=%d expected=%d sampled=%d wrong_values=%d%n", r.ok() ? "OK" : "FAILED", r.dbsize(),
                 keys, r.sampled(), r.wrongValues());
         for (String p : r.problems()) {

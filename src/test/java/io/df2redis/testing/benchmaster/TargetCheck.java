@@ -1,5 +1,6 @@
 package io.df2redis.testing.benchmaster;
 
+import io.df2redis.redis.Slots;
 import io.df2redis.resp.RespReader;
 import io.df2redis.resp.RespReply;
 import io.df2redis.resp.RespWriter;
@@ -18,6 +19,8 @@ import java.util.TreeSet;
  * Cheap correctness check of a target after a run: {@code DBSIZE} equals the dataset's key count,
  * and sampled keys hold exactly the value the generator gives for their generation after {@code
  * writes} stable writes (the first and last keys, the keys of the last writes, and random ones).
+ * Several nodes are the primaries of a cluster: their {@code DBSIZE}s are added up and each sampled
+ * key is read from the primary {@code CLUSTER SLOTS} names for its slot.
  */
 final class TargetCheck {
     /** What was found; {@code problems} is empty when the target is right. */
@@ -27,9 +30,26 @@ final class TargetCheck {
         }
     }
 
+    /** One node's connection. */
+    private record Node(String address, Socket socket, OutputStream out, RespReader in) {
+        static Node open(String hostPort) throws IOException {
+            int colon = hostPort.lastIndexOf(':');
+            Socket s = new Socket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+            s.setSoTimeout(60_000);
+            return new Node(hostPort, s, new BufferedOutputStream(s.getOutputStream(), 64 * 1024), new RespReader(s.getInputStream()));
+        }
+
+        RespReply call(String... args) throws IOException {
+            out.write(RespWriter.encode(args));
+            out.flush();
+            return in.read();
+        }
+    }
+
     private TargetCheck() {}
 
-    static Result check(String host, int port, BenchData data, long writes, int samples) throws IOException {
+    /** {@code nodes}: "host:port" of a standalone server, or of every primary of a cluster. */
+    static Result check(List<String> nodes, BenchData data, long writes, int samples) throws IOException {
         TreeSet<Long> keys = new TreeSet<>();
         keys.add(0L);
         keys.add(data.keys() - 1);
@@ -41,44 +61,78 @@ final class TargetCheck {
             keys.add(Math.floorMod(r.nextLong(), data.keys()));
         }
         List<String> problems = new ArrayList<>();
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(60_000);
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            RespReader in = new RespReader(s.getInputStream());
-            out.write(RespWriter.encode("DBSIZE"));
-            out.flush();
-            long dbsize = in.read().asLong();
+        List<Node> open = new ArrayList<>();
+        try {
+            for (String n : nodes) {
+                open.add(Node.open(n));
+            }
+            Node[] bySlot = nodes.size() == 1 ? null : slotOwners(open);
+            long dbsize = 0;
+            long own = 0;
+            for (Node n : open) {
+                dbsize += n.call("DBSIZE").asLong();
+            }
             if (dbsize != data.keys()) {
                 // The job's own keys (exactly-once watermarks, one hash per slot written by the journal).
-                long own = countOwnKeys(out, in);
-                dbsize -= own;
-                if (dbsize != data.keys()) {
-                    problems.add("DBSIZE " + (dbsize + own) + " (" + own + " of them the job's own __df2redis: keys), expected "
+                for (Node n : open) {
+                    own += countOwnKeys(n);
+                }
+                if (dbsize - own != data.keys()) {
+                    problems.add("DBSIZE " + dbsize + " (" + own + " of them the job's own __df2redis: keys), expected "
                             + data.keys());
                 }
             }
-            List<Long> batch = new ArrayList<>();
+            List<List<Long>> batches = new ArrayList<>();
+            for (int i = 0; i < open.size(); i++) {
+                batches.add(new ArrayList<>());
+            }
             long wrong = 0;
             for (long k : keys) {
+                int node = bySlot == null ? 0 : open.indexOf(bySlot[Slots.slot(BenchData.key(k))]);
+                List<Long> batch = batches.get(node);
                 batch.add(k);
                 if (batch.size() == 1000) {
-                    wrong += getAndCompare(out, in, batch, data, writes, problems);
+                    wrong += getAndCompare(open.get(node), batch, data, writes, problems);
                     batch.clear();
                 }
             }
-            wrong += getAndCompare(out, in, batch, data, writes, problems);
-            return new Result(dbsize, keys.size(), wrong, problems);
+            for (int i = 0; i < open.size(); i++) {
+                wrong += getAndCompare(open.get(i), batches.get(i), data, writes, problems);
+            }
+            return new Result(dbsize - own, keys.size(), wrong, problems);
+        } finally {
+            for (Node n : open) {
+                n.socket().close();
+            }
         }
     }
 
-    /** Keys named {@code __df2redis:*} (SCAN over the whole keyspace). */
-    private static long countOwnKeys(OutputStream out, RespReader in) throws IOException {
+    /** The node serving each slot, from the first node's {@code CLUSTER SLOTS} (matched by port). */
+    private static Node[] slotOwners(List<Node> nodes) throws IOException {
+        Node[] owners = new Node[Slots.COUNT];
+        for (RespReply range : nodes.get(0).call("CLUSTER", "SLOTS").asArray()) {
+            List<RespReply> f = range.asArray();
+            long port = f.get(2).asArray().get(1).asLong();
+            Node owner = nodes.stream().filter(n -> n.address().endsWith(":" + port)).findFirst()
+                    .orElseThrow(() -> new IOException("CLUSTER SLOTS names a primary on port " + port + " that is not among " + nodes));
+            for (long s = f.get(0).asLong(); s <= f.get(1).asLong(); s++) {
+                owners[(int) s] = owner;
+            }
+        }
+        for (int s = 0; s < owners.length; s++) {
+            if (owners[s] == null) {
+                throw new IOException("slot " + s + " is not served (CLUSTER SLOTS of " + nodes.get(0).address() + ")");
+            }
+        }
+        return owners;
+    }
+
+    /** Keys named {@code __df2redis:*} (SCAN over the whole keyspace of a node). */
+    private static long countOwnKeys(Node node) throws IOException {
         long n = 0;
         String cursor = "0";
         do {
-            out.write(RespWriter.encode("SCAN", cursor, "MATCH", "__df2redis:*", "COUNT", "10000"));
-            out.flush();
-            List<io.df2redis.resp.RespReply> page = in.read().asArray();
+            List<RespReply> page = node.call("SCAN", cursor, "MATCH", "__df2redis:*", "COUNT", "10000").asArray();
             cursor = page.get(0).asText();
             n += page.get(1).asArray().size();
         } while (!cursor.equals("0"));
@@ -86,15 +140,15 @@ final class TargetCheck {
     }
 
     /** GETs {@code batch} pipelined; returns how many values were wrong (the first 20 described). */
-    private static long getAndCompare(OutputStream out, RespReader in, List<Long> batch, BenchData data, long writes,
-            List<String> problems) throws IOException {
+    private static long getAndCompare(Node node, List<Long> batch, BenchData data, long writes, List<String> problems)
+            throws IOException {
         for (long k : batch) {
-            out.write(RespWriter.encode(List.of(GET, BenchData.key(k))));
+            node.out().write(RespWriter.encode(List.of(GET, BenchData.key(k))));
         }
-        out.flush();
+        node.out().flush();
         long wrong = 0;
         for (long k : batch) {
-            RespReply r = in.read();
+            RespReply r = node.in().read();
             long gen = data.generationAfter(k, writes);
             byte[] expected = data.value(k, gen);
             if (!(r instanceof RespReply.Bulk b) || !Arrays.equals(b.bytes(), expected)) {
