@@ -21,7 +21,9 @@
 #          [--compression lz4|none] [--cluster M] [--out DIR]
 #        --cluster M: the snapshot runs write into a cluster of M primaries (no replicas; M ≥ 3) instead of
 #          one redis-server; the anchors and the lag run stay on one redis-server.
-# Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx; JOB_JVM_OPTS — extra JVM options of the
+# Environment: JOB_HEAP (default 2g) — the local job JVM's -Xmx ("default": none, the JVM's own choice, a
+#              quarter of the machine's memory); JOB_OPTIONS_FILE (default flink-conf/jvm.options, as the
+#              README's command; "none" for the JVM's defaults); JOB_JVM_OPTS — extra JVM options of the
 #              job runs, snapshot and lag (e.g. "-XX:+UseParallelGC"); JOB_ARGS — extra job flags;
 #              MASTER_ARGS — extra benchmark master flags (e.g. "--lz4 java --flush-bytes 16384");
 #              DF2REDIS_DRAGONFLY_BIN — a dragonfly binary to measure a real replica with.
@@ -58,6 +60,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 JOB_HEAP=${JOB_HEAP:-2g}
+JOB_BASE_OPTS=(-Xmx"$JOB_HEAP")
+[[ $JOB_HEAP == default ]] && JOB_BASE_OPTS=()
+# The JVM options the README's command hands the job (flink-conf/jvm.options); "none": the JVM's defaults.
+JOB_OPTIONS_FILE=${JOB_OPTIONS_FILE:-$ROOT/flink-conf/jvm.options}
+[[ $JOB_OPTIONS_FILE != none ]] && JOB_BASE_OPTS=("@$JOB_OPTIONS_FILE" "${JOB_BASE_OPTS[@]}")
 JOB_ARGS=${JOB_ARGS:-}
 JOB_JVM_OPTS=${JOB_JVM_OPTS:-}
 MASTER_ARGS=${MASTER_ARGS:-}
@@ -79,6 +86,7 @@ load() { awk '{print $1, $2, $3}' /proc/loadavg; }
 
 build_all "$ROOT"
 say "$(machine)"
+say "job JVM: ${JOB_BASE_OPTS[*]:-(no options)} ${JOB_JVM_OPTS}"
 say "load average at start (1/5/15 min): $(load)"
 declare -A BENCH_RATE
 
@@ -185,7 +193,7 @@ run_snapshot() {
   mj0=$(machine_jiffies)
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS "$@" -jar "$LOCAL_JAR" \
+  start_bg "$dir/job.log" java "${JOB_BASE_OPTS[@]}" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS "$@" -jar "$LOCAL_JAR" \
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
     --mode snapshot --source.flows "$FLOWS" --full-sync.target-policy flush --state.dir "$dir/state" $JOB_ARGS
   jpid=$BG_PID
@@ -272,7 +280,7 @@ if [[ $DO_LAG -eq 1 ]]; then
   log "job --mode replicate, $(human "$n") keys then stable writes $LAG_PHASES (load $(load))"
   echo "load average before: $(load)" >"$dir/load.txt"
   # shellcheck disable=SC2086
-  start_bg "$dir/job.log" java -Xmx"$JOB_HEAP" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS -jar "$LOCAL_JAR" \
+  start_bg "$dir/job.log" java "${JOB_BASE_OPTS[@]}" -Xlog:gc:file="$dir/gc.log":uptime $JOB_JVM_OPTS -jar "$LOCAL_JAR" \
     --source.url "redis://127.0.0.1:$mport" --target.url "redis://127.0.0.1:$REDIS_PORT" \
     --source.flows "$FLOWS" --full-sync.target-policy flush --state.dir "$dir/state" $JOB_ARGS
   jpid=$BG_PID

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * As a user would run it: {@code java -jar target/df2redis-local.jar … --state.dir DIR} killed with
+ * As a user would run it: {@code java @flink-conf/jvm.options -jar target/df2redis-local.jar … --state.dir DIR} killed with
  * SIGKILL three times while the master takes non-idempotent writes (INCR, APPEND, LPUSH, LPOP…),
  * and the same command run again each time: every run after the first resumes from the newest
  * checkpoint in DIR (the target policy, fail-if-not-empty, is not applied again), and the target
@@ -46,7 +46,7 @@ class EmbeddedRunnerKillIT {
                 RedisServerProcess redis = RedisServerProcess.builder().start()) {
             GeneratedEngine g = sim.generated();
             SimWorkload.seed(g, new Random(3));
-            List<String> cmd = List.of(javaBin(), "-Xmx512m", "-jar", jar.toString(),
+            List<String> cmd = List.of(javaBin(), "@" + project.resolve("flink-conf/jvm.options"), "-Xmx512m", "-jar", jar.toString(),
                     "--source.url", "redis://127.0.0.1:" + sim.port(), "--target.url", redis.url(),
                     "--source.flows", "2", "--state.dir", state.toString(),
                     "--flow.spill.dir", tmp.resolve("spill").toString());
