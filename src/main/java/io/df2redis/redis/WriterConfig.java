@@ -8,6 +8,9 @@ import java.util.Objects;
  * small cluster; every limit bounds memory, none of them drops data.
  */
 public final class WriterConfig {
+    /** The most commands {@link Builder#maxOutstanding} takes. */
+    public static final int MAX_OUTSTANDING_COMMANDS = OutstandingBudget.MAX_COMMANDS;
+
     final int connectionsPerNode;
     final int maxBatchCommands;
     final int maxBatchBytes;
@@ -50,6 +53,16 @@ public final class WriterConfig {
 
     /** {@link #waitReplicas} for "1 where the primary has replicas, else 0". */
     static final int AUTO = -1;
+
+    /** Commands submitted and not yet acknowledged beyond which {@link RedisWriter#submit} blocks. */
+    public int maxOutstandingCommands() {
+        return maxOutstandingCommands;
+    }
+
+    /** Bytes of commands submitted and not yet acknowledged beyond which {@link RedisWriter#submit} blocks. */
+    public long maxOutstandingBytes() {
+        return maxOutstandingBytes;
+    }
 
     /** Replicas WAIT asks for on a node, or {@link #AUTO}. */
     public int waitReplicas() {

@@ -113,6 +113,12 @@ public final class Df2RedisOptions {
     public static final ConfigOption<Integer> WRITER_MAX_IN_FLIGHT_BATCHES =
             ConfigOptions.key("writer.max-in-flight-batches").intType().defaultValue(8)
                     .withDescription("Batches sent and not yet answered, per connection.");
+    public static final ConfigOption<Integer> WRITER_MAX_OUTSTANDING_COMMANDS =
+            ConfigOptions.key("writer.max-outstanding.commands").intType().defaultValue(16384)
+                    .withDescription("Commands a writer subtask has submitted and Redis not yet acknowledged; the sink waits beyond.");
+    public static final ConfigOption<Long> WRITER_MAX_OUTSTANDING_BYTES =
+            ConfigOptions.key("writer.max-outstanding.bytes").longType().defaultValue(16L << 20)
+                    .withDescription("Bytes of commands a writer subtask has submitted and Redis not yet acknowledged.");
     public static final ConfigOption<Long> WRITER_RATE_LIMIT_OPS =
             ConfigOptions.key("writer.rate-limit.ops").longType().defaultValue(0L)
                     .withDescription("Commands per second per writer subtask; 0 = unlimited.");
@@ -251,7 +257,8 @@ public final class Df2RedisOptions {
                 FLOW_BUFFER_BYTES, FLOW_SPILL_DIR, FLOW_SPILL_MAX_BYTES, SNAPSHOT_MAX_VALUE_BYTES,
                 TARGET_URL, TARGET_CLUSTER, TARGET_TLS_CA_FILE,
                 WRITER_CONNECTIONS_PER_NODE, WRITER_BATCH_MAX_COMMANDS, WRITER_BATCH_MAX_BYTES,
-                WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
+                WRITER_MAX_IN_FLIGHT_BATCHES, WRITER_MAX_OUTSTANDING_COMMANDS, WRITER_MAX_OUTSTANDING_BYTES,
+                WRITER_RATE_LIMIT_OPS, WRITER_RATE_LIMIT_BYTES,
                 WRITER_WAIT_REPLICAS, WRITER_WAIT_TIMEOUT, WRITER_ON_REFUSED,
                 MODE, FULL_SYNC_TARGET_POLICY, DB_MAP, DB_MAP_ALLOW_MERGE,
                 FILTER_KEYS_INCLUDE, FILTER_KEYS_EXCLUDE, FILTER_DBS, FILTER_TYPES, FILTER_COMMANDS, MAP_KEY_PREFIX,

@@ -196,6 +196,12 @@ public final class JobSettings implements Serializable {
         positive(Df2RedisOptions.WRITER_BATCH_MAX_COMMANDS);
         positive(Df2RedisOptions.WRITER_BATCH_MAX_BYTES);
         positive(Df2RedisOptions.WRITER_MAX_IN_FLIGHT_BATCHES);
+        positive(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS);
+        if (get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS) > io.df2redis.redis.WriterConfig.MAX_OUTSTANDING_COMMANDS) {
+            throw new InvalidSettingException(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS.key(), "must be at most "
+                    + io.df2redis.redis.WriterConfig.MAX_OUTSTANDING_COMMANDS + ", got " + get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS));
+        }
+        atLeast(Df2RedisOptions.WRITER_MAX_OUTSTANDING_BYTES, 1);
         atLeast(Df2RedisOptions.FLOW_BUFFER_BYTES, 64 * 1024);
         atLeast(Df2RedisOptions.FLOW_SPILL_MAX_BYTES, 0);
         int held = get(Df2RedisOptions.SNAPSHOT_MAX_VALUE_BYTES);

@@ -35,6 +35,9 @@ public final class WriterSettings {
                 .connectionsPerNode(s.get(Df2RedisOptions.WRITER_CONNECTIONS_PER_NODE))
                 .batch(s.get(Df2RedisOptions.WRITER_BATCH_MAX_COMMANDS), s.get(Df2RedisOptions.WRITER_BATCH_MAX_BYTES))
                 .maxInFlightBatches(s.get(Df2RedisOptions.WRITER_MAX_IN_FLIGHT_BATCHES))
+                // Well below WriterConfig's own default: what waits here lives long enough to be copied by
+                // every young GC; a few in-flight windows are enough to keep Redis busy (benchmarks/README.md).
+                .maxOutstanding(s.get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS), s.get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_BYTES))
                 .rateLimit(s.get(Df2RedisOptions.WRITER_RATE_LIMIT_OPS), s.get(Df2RedisOptions.WRITER_RATE_LIMIT_BYTES));
         int replicas = s.waitReplicas();
         if (replicas < 0) {

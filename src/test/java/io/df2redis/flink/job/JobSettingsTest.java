@@ -48,6 +48,24 @@ class JobSettingsTest {
     }
 
     @Test
+    void theWritersOutstandingBudgetIsASetting() {
+        io.df2redis.redis.WriterConfig defaults = WriterSettings.writerConfig(JobSettings.fromArgs(with()), null);
+        assertThat(defaults.maxOutstandingCommands()).isEqualTo(16384);
+        assertThat(defaults.maxOutstandingBytes()).isEqualTo(16L << 20);
+        io.df2redis.redis.WriterConfig set = WriterSettings.writerConfig(JobSettings.fromArgs(
+                with("--writer.max-outstanding.commands", "1000", "--writer.max-outstanding.bytes", "123456")), null);
+        assertThat(set.maxOutstandingCommands()).isEqualTo(1000);
+        assertThat(set.maxOutstandingBytes()).isEqualTo(123456);
+        assertThatThrownBy(() -> JobSettings.fromArgs(with("--writer.max-outstanding.commands", "0")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--writer.max-outstanding.commands");
+        assertThatThrownBy(() -> JobSettings.fromArgs(with("--writer.max-outstanding.commands", "5000000")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--writer.max-outstanding.commands")
+                .hasMessageContaining("at most");
+        assertThatThrownBy(() -> JobSettings.fromArgs(with("--writer.max-outstanding.bytes", "0")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--writer.max-outstanding.bytes");
+    }
+
+    @Test
     void invalidSettingsNameTheSetting() {
         assertThatThrownBy(() -> JobSettings.fromArgs("--target.url", "redis://h:1"))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("--source.url").hasMessageContaining("required");
