@@ -231,7 +231,7 @@ run_snapshot() {
     read -r ju js jminflt jmajflt <"$dir/job.cpu.detail" || true
     echo "  job CPU split: user $ju s, kernel $js s ($(awk -v c="$js" -v n="$n" 'BEGIN { printf "%.2f", c * 1e6 / n }') µs/key); page faults $jminflt minor ($(awk -v f="$jminflt" -v n="$n" 'BEGIN { printf "%.3f", f / n }') per key), $jmajflt major"
     echo "  job CPU by thread group (names cut to 15 characters by the kernel; each thread's last reading, ≤ 0.5 s before it ended): $(thread_cpu_summary "$dir/job.cpu.threads")"
-    echo "  job heap (-Xmx$JOB_HEAP, GC log): $(gc_summary "$dir/gc.log")"
+    echo "  job heap ($([[ $JOB_HEAP == default ]] && echo "the JVM's default -Xmx" || echo "-Xmx$JOB_HEAP"), GC log): $(gc_summary "$dir/gc.log")"
     if [[ -s "$dir/live-heap.txt" ]]; then
       echo "  live heap (after a full GC forced by jcmd GC.class_histogram every ${LIVE_HEAP_EVERY} s; elapsed s:MB): $(awk '{printf "%s%d:%d", (NR > 1 ? ", " : ""), $1, $2}' "$dir/live-heap.txt")"
     fi
