@@ -44,6 +44,8 @@ final class Router {
     private volatile Observer observer;
     private final Object refreshLock = new Object();
     private volatile long lastRefreshStartNanos = Long.MIN_VALUE / 2;
+    /** Set by closeAll: no connection is opened after it (a recovery thread may be connecting meanwhile). */
+    private volatile boolean closed;
 
     Router(RedisTarget target, int connectionsPerNode, boolean cluster, WriterMetrics metrics) {
         this.target = target;
@@ -117,6 +119,9 @@ final class Router {
             if (c != null && c.live()) {
                 return c;
             }
+            if (closed) {
+                throw new IOException("the writer is closed");
+            }
             long now = System.nanoTime();
             if (now - n.downUntilNanos < 0) {
                 throw new IOException(n.downReason);
@@ -161,6 +166,11 @@ final class Router {
             PipelinedConnection fresh = factory.create(n, db, index, raw, runId);
             fresh.start();
             n.put(db, index, fresh);
+            if (closed) {
+                // closeAll ran while this connected: it may not have seen this connection (both shutting it down is harmless)
+                fresh.shutdown();
+                throw new IOException("the writer is closed");
+            }
             return fresh;
         }
     }
@@ -271,8 +281,9 @@ final class Router {
         }
     }
 
-    /** Stops every connection without handing its commands back (writer closing). */
+    /** Stops every connection without handing its commands back (writer closing); none opens after it. */
     void closeAll() {
+        closed = true;
         for (Node n : nodes.values()) {
             for (PipelinedConnection c : n.all()) {
                 c.shutdown();

@@ -222,14 +222,16 @@ class RecordingsJobTest {
      */
     private static void awaitNoJobClients(RedisServerProcess server) throws Exception {
         long end = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        List<String> others = List.of();
         while (System.nanoTime() < end) {
-            long others = server.call("CLIENT", "LIST").asText().lines()
-                    .filter(l -> !l.contains("cmd=client|list") && !l.contains("flags=S") && !l.contains("flags=M")).count();
-            if (others == 0) {
+            others = server.call("CLIENT", "LIST").asText().lines()
+                    .filter(l -> !l.contains("cmd=client|list") && !l.contains("flags=S") && !l.contains("flags=M")).toList();
+            if (others.isEmpty()) {
                 return;
             }
             Thread.sleep(20);
         }
+        System.err.println("clients still connected to " + server.url() + " after 15 s: " + others);
     }
 
     @ParameterizedTest(name = "{0}")
