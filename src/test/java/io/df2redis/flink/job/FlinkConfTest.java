@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shipped configuration: {@code flink-conf/config.yaml} is what Flink reads, and its
- * TaskManager JVM options are the embedded runner's {@code flink-conf/jvm.options}, which this
- * JVM's launcher accepts as an argument file (the README's command starts the job with it).
+ * TaskManager JVM options (and the Kubernetes deployment's) are the embedded runner's {@code
+ * flink-conf/jvm.options}, which this JVM's launcher accepts as an argument file (the README's
+ * command starts the job with it).
  */
 class FlinkConfTest {
     private static final Path CONF = Path.of(System.getProperty("df2redis.project.dir", ".")).toAbsolutePath().resolve("flink-conf");
@@ -31,6 +32,15 @@ class FlinkConfTest {
         assertThat(Arrays.asList(c.get(CoreOptions.FLINK_TM_JVM_OPTIONS).trim().split("\\s+")))
                 .as("env.java.opts.taskmanager in %s/config.yaml", CONF)
                 .isEqualTo(optionsInFile());
+    }
+
+    @Test
+    void theKubernetesDeploymentGivesTheTaskManagersTheSameJvmOptions() throws IOException {
+        Path k8s = CONF.getParent().resolve("deploy/kubernetes/flinkdeployment.yaml");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*env\\.java\\.opts\\.taskmanager:\\s*\"([^\"]*)\"")
+                .matcher(Files.readString(k8s, StandardCharsets.UTF_8));
+        assertThat(m.find()).as("env.java.opts.taskmanager in %s", k8s).isTrue();
+        assertThat(Arrays.asList(m.group(1).trim().split("\\s+"))).as("env.java.opts.taskmanager in %s", k8s).isEqualTo(optionsInFile());
     }
 
     @Test
