@@ -361,9 +361,11 @@ class ExactlyOnceChaosTest {
                         sim.loading(false);
                     }
                     case FLOW_CUT -> {
-                        DfSim.SimSession s = sim.sessions().get(0);
+                        // A little past what the live session's flow has written (seed 7100 of the cluster soak came
+                        // here before any session was open: wait for one).
                         int flow = r.nextInt(2);
-                        g.cutFlowAt(flow, s.flow(flow).bytesWritten() + 1 + r.nextInt(2000));
+                        DfSim.SimFlow live = liveFlow(sim, flow);
+                        g.cutFlowAt(flow, live.bytesWritten() + 1 + r.nextInt(2000));
                     }
                     case MASTER_RESTART -> g.restart();
                     case SOURCE_FAILOVER -> {
@@ -533,5 +535,18 @@ class ExactlyOnceChaosTest {
     @ValueSource(longs = {11, 12, 13})
     void aSeededScheduleOfFaultsEndsEqualToTheMaster(long seed) throws Exception {
         run(seed, 4);
+    }
+
+    /** Flow {@code flow} of the newest session, once it is open (the job may be between sessions). */
+    private static DfSim.SimFlow liveFlow(DfSim sim, int flow) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            DfSim.SimSession newest = sim.sessions().stream().max(java.util.Comparator.comparingInt(DfSim.SimSession::id)).orElse(null);
+            if (newest != null && newest.flow(flow) != null) {
+                return newest.flow(flow);
+            }
+            assertThat(System.nanoTime()).as("a session with flow %d open", flow).isLessThan(end);
+            Thread.sleep(10);
+        }
     }
 }

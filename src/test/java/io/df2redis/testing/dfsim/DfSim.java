@@ -473,6 +473,11 @@ public final class DfSim implements AutoCloseable {
             return "SYNC" + id;
         }
 
+        /** The session number: later sessions have larger ones. */
+        public int id() {
+            return id;
+        }
+
         public State state() {
             return state;
         }
