@@ -50,13 +50,14 @@ start_bg() {
   BENCH_PIDS+=("$BG_PID")
 }
 
-# start_redis DIR: a Debian redis-server on a free loopback port, no persistence. Sets REDIS_PORT, REDIS_PID.
+# start_redis DIR [REDIS-SERVER OPTIONS…]: a Debian redis-server on a free loopback port, no persistence.
+# Sets REDIS_PORT, REDIS_PID.
 start_redis() {
-  local dir=$1
+  local dir=$1; shift
   mkdir -p "$dir"
   REDIS_PORT=$(free_port)
   start_bg "$dir/redis.log" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$dir" --daemonize no
+    --dir "$dir" --daemonize no "$@"
   REDIS_PID=$BG_PID
   for _ in $(seq 1 100); do
     redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0
@@ -73,15 +74,9 @@ start_cluster() {
   local dir=$1 m=$2 i port
   CLUSTER_PORTS=(); CLUSTER_PIDS=()
   for i in $(seq 1 "$m"); do
-    mkdir -p "$dir/node$i"
-    port=$(free_port)
-    start_bg "$dir/node$i/redis.log" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-      --dir "$dir/node$i" --daemonize no --cluster-enabled yes --cluster-config-file "$dir/node$i/nodes.conf" \
-      --cluster-port "$(free_port)" # the default bus port, port + 10000, does not exist above 55535
-    CLUSTER_PORTS+=("$port"); CLUSTER_PIDS+=("$BG_PID")
-  done
-  for port in "${CLUSTER_PORTS[@]}"; do
-    for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    # the default bus port, port + 10000, does not exist above 55535
+    start_redis "$dir/node$i" --cluster-enabled yes --cluster-config-file "$dir/node$i/nodes.conf" --cluster-port "$(free_port)"
+    CLUSTER_PORTS+=("$REDIS_PORT"); CLUSTER_PIDS+=("$REDIS_PID")
   done
   # shellcheck disable=SC2046
   redis-cli --cluster create $(printf '127.0.0.1:%s ' "${CLUSTER_PORTS[@]}") --cluster-replicas 0 --cluster-yes \

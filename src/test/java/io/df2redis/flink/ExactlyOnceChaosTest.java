@@ -539,14 +539,12 @@ class ExactlyOnceChaosTest {
 
     /** Flow {@code flow} of the newest session, once it is open (the job may be between sessions). */
     private static DfSim.SimFlow liveFlow(DfSim sim, int flow) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            DfSim.SimSession newest = sim.sessions().stream().max(java.util.Comparator.comparingInt(DfSim.SimSession::id)).orElse(null);
-            if (newest != null && newest.flow(flow) != null) {
-                return newest.flow(flow);
-            }
-            assertThat(System.nanoTime()).as("a session with flow %d open", flow).isLessThan(end);
-            Thread.sleep(10);
-        }
+        java.util.concurrent.atomic.AtomicReference<DfSim.SimFlow> live = new java.util.concurrent.atomic.AtomicReference<>();
+        io.df2redis.testing.redis.Await.until(Duration.ofMinutes(2), "a session with flow " + flow + " open", () -> {
+            sim.sessions().stream().max(java.util.Comparator.comparingInt(DfSim.SimSession::id))
+                    .ifPresent(newest -> live.set(newest.flow(flow)));
+            return live.get() != null ? null : sim.sessions().size() + " sessions";
+        });
+        return live.get();
     }
 }

@@ -197,9 +197,10 @@ public final class JobSettings implements Serializable {
         positive(Df2RedisOptions.WRITER_BATCH_MAX_BYTES);
         positive(Df2RedisOptions.WRITER_MAX_IN_FLIGHT_BATCHES);
         positive(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS);
-        if (get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS) > io.df2redis.redis.WriterConfig.MAX_OUTSTANDING_COMMANDS) {
-            throw new InvalidSettingException(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS.key(), "must be at most "
-                    + io.df2redis.redis.WriterConfig.MAX_OUTSTANDING_COMMANDS + ", got " + get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS));
+        int outstanding = get(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS);
+        if (outstanding > io.df2redis.redis.WriterConfig.MAX_OUTSTANDING_COMMANDS) {
+            throw new InvalidSettingException(Df2RedisOptions.WRITER_MAX_OUTSTANDING_COMMANDS.key(),
+                    "must be at most " + io.df2redis.redis.WriterConfig.MAX_OUTSTANDING_COMMANDS + ", got " + outstanding);
         }
         atLeast(Df2RedisOptions.WRITER_MAX_OUTSTANDING_BYTES, 1);
         atLeast(Df2RedisOptions.FLOW_BUFFER_BYTES, 64 * 1024);

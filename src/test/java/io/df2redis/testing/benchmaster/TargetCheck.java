@@ -1,13 +1,11 @@
 package io.df2redis.testing.benchmaster;
 
+import io.df2redis.redis.NodeAddress;
+import io.df2redis.redis.RedisConnection;
+import io.df2redis.redis.RedisTarget;
 import io.df2redis.redis.Slots;
-import io.df2redis.resp.RespReader;
 import io.df2redis.resp.RespReply;
-import io.df2redis.resp.RespWriter;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,22 +28,6 @@ final class TargetCheck {
         }
     }
 
-    /** One node's connection. */
-    private record Node(String address, Socket socket, OutputStream out, RespReader in) {
-        static Node open(String hostPort) throws IOException {
-            int colon = hostPort.lastIndexOf(':');
-            Socket s = new Socket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-            s.setSoTimeout(60_000);
-            return new Node(hostPort, s, new BufferedOutputStream(s.getOutputStream(), 64 * 1024), new RespReader(s.getInputStream()));
-        }
-
-        RespReply call(String... args) throws IOException {
-            out.write(RespWriter.encode(args));
-            out.flush();
-            return in.read();
-        }
-    }
-
     private TargetCheck() {}
 
     /** {@code nodes}: "host:port" of a standalone server, or of every primary of a cluster. */
@@ -61,21 +43,21 @@ final class TargetCheck {
             keys.add(Math.floorMod(r.nextLong(), data.keys()));
         }
         List<String> problems = new ArrayList<>();
-        List<Node> open = new ArrayList<>();
+        List<RedisConnection> open = new ArrayList<>();
         try {
             for (String n : nodes) {
-                open.add(Node.open(n));
+                open.add(RedisConnection.open(NodeAddress.parse(n), RedisTarget.parse("redis://" + n)));
             }
-            Node[] bySlot = nodes.size() == 1 ? null : slotOwners(open);
+            int[] ownerOf = nodes.size() == 1 ? null : slotOwners(open);
             long dbsize = 0;
             long own = 0;
-            for (Node n : open) {
-                dbsize += n.call("DBSIZE").asLong();
+            for (RedisConnection c : open) {
+                dbsize += c.call("DBSIZE").asLong();
             }
             if (dbsize != data.keys()) {
                 // The job's own keys (exactly-once watermarks, one hash per slot written by the journal).
-                for (Node n : open) {
-                    own += countOwnKeys(n);
+                for (RedisConnection c : open) {
+                    own += countOwnKeys(c);
                 }
                 if (dbsize - own != data.keys()) {
                     problems.add("DBSIZE " + dbsize + " (" + own + " of them the job's own __df2redis: keys), expected "
@@ -88,7 +70,7 @@ final class TargetCheck {
             }
             long wrong = 0;
             for (long k : keys) {
-                int node = bySlot == null ? 0 : open.indexOf(bySlot[Slots.slot(BenchData.key(k))]);
+                int node = ownerOf == null ? 0 : ownerOf[Slots.slot(BenchData.key(k))];
                 List<Long> batch = batches.get(node);
                 batch.add(k);
                 if (batch.size() == 1000) {
@@ -101,26 +83,30 @@ final class TargetCheck {
             }
             return new Result(dbsize - own, keys.size(), wrong, problems);
         } finally {
-            for (Node n : open) {
-                n.socket().close();
-            }
+            open.forEach(RedisConnection::close);
         }
     }
 
-    /** The node serving each slot, from the first node's {@code CLUSTER SLOTS} (matched by port). */
-    private static Node[] slotOwners(List<Node> nodes) throws IOException {
-        Node[] owners = new Node[Slots.COUNT];
+    /** The index in {@code nodes} of the node serving each slot, from the first node's {@code CLUSTER SLOTS} (matched by port). */
+    private static int[] slotOwners(List<RedisConnection> nodes) throws IOException {
+        int[] owners = new int[Slots.COUNT];
+        java.util.Arrays.fill(owners, -1);
         for (RespReply range : nodes.get(0).call("CLUSTER", "SLOTS").asArray()) {
             List<RespReply> f = range.asArray();
             long port = f.get(2).asArray().get(1).asLong();
-            Node owner = nodes.stream().filter(n -> n.address().endsWith(":" + port)).findFirst()
-                    .orElseThrow(() -> new IOException("CLUSTER SLOTS names a primary on port " + port + " that is not among " + nodes));
-            for (long s = f.get(0).asLong(); s <= f.get(1).asLong(); s++) {
-                owners[(int) s] = owner;
+            int owner = -1;
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i).address().port() == port) {
+                    owner = i;
+                }
             }
+            if (owner < 0) {
+                throw new IOException("CLUSTER SLOTS names a primary on port " + port + " that is not among the nodes given");
+            }
+            java.util.Arrays.fill(owners, (int) f.get(0).asLong(), (int) f.get(1).asLong() + 1, owner);
         }
         for (int s = 0; s < owners.length; s++) {
-            if (owners[s] == null) {
+            if (owners[s] < 0) {
                 throw new IOException("slot " + s + " is not served (CLUSTER SLOTS of " + nodes.get(0).address() + ")");
             }
         }
@@ -128,7 +114,7 @@ final class TargetCheck {
     }
 
     /** Keys named {@code __df2redis:*} (SCAN over the whole keyspace of a node). */
-    private static long countOwnKeys(Node node) throws IOException {
+    private static long countOwnKeys(RedisConnection node) throws IOException {
         long n = 0;
         String cursor = "0";
         do {
@@ -140,15 +126,17 @@ final class TargetCheck {
     }
 
     /** GETs {@code batch} pipelined; returns how many values were wrong (the first 20 described). */
-    private static long getAndCompare(Node node, List<Long> batch, BenchData data, long writes, List<String> problems)
+    private static long getAndCompare(RedisConnection node, List<Long> batch, BenchData data, long writes, List<String> problems)
             throws IOException {
+        List<byte[][]> gets = new ArrayList<>(batch.size());
         for (long k : batch) {
-            node.out().write(RespWriter.encode(List.of(GET, BenchData.key(k))));
+            gets.add(new byte[][] {GET, BenchData.key(k)});
         }
-        node.out().flush();
+        List<RespReply> replies = node.pipeline(gets);
         long wrong = 0;
-        for (long k : batch) {
-            RespReply r = node.in().read();
+        for (int i = 0; i < batch.size(); i++) {
+            long k = batch.get(i);
+            RespReply r = replies.get(i);
             long gen = data.generationAfter(k, writes);
             byte[] expected = data.value(k, gen);
             if (!(r instanceof RespReply.Bulk b) || !Arrays.equals(b.bytes(), expected)) {
