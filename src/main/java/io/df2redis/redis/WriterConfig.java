@@ -64,6 +64,11 @@ public final class WriterConfig {
         return maxOutstandingBytes;
     }
 
+    /** How long a command is retried (redirections, lost connections, transient errors) before it fails. */
+    public Duration retryTimeout() {
+        return retryTimeout;
+    }
+
     /** Replicas WAIT asks for on a node, or {@link #AUTO}. */
     public int waitReplicas() {
         return waitReplicas;

@@ -206,6 +206,9 @@ class ExactlyOnceChaosTest {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
         env.enableCheckpointing(250);
+        // Shorter than the job's default (2 min): a checkpoint the Flink hang holds (StuckCoordinatorCheckpointTest)
+        // costs a minute here, not two of the 3 minutes awaitStableAfter allows.
+        env.getCheckpointConfig().setCheckpointTimeout(Duration.ofSeconds(60).toMillis());
         Df2RedisJob.build(env, JobSettings.fromArgs(args.toArray(new String[0])), 2,
                 s -> s.map(new FailOnRequest()).uid("chaos-fail-on-request").returns(s.getType()).setParallelism(2));
         JobClient client = env.executeAsync("df2redis chaos");

@@ -8,6 +8,7 @@ import io.df2redis.flink.source.DragonflySource;
 import io.df2redis.redis.RedisWriter;
 import io.df2redis.resp.RespReply;
 import io.df2redis.translate.Watermarks;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -39,6 +40,15 @@ public final class Df2RedisJob {
     public static final int MAX_PARALLELISM = 1024;
     /** Used when the cluster configures no checkpointing: the sink flushes and flows ACK at each. */
     static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+    /**
+     * Used when nothing configures a checkpoint timeout (Flink's own is 10 minutes). A checkpoint here
+     * holds little state; what it waits for is the sink's flush, which a target in failover can hold
+     * for the writer's retry timeout (60 s). The bound matters because of a Flink 2.3 hang: an
+     * operator event the enumerator sends while a checkpoint is under way, to a reader whose task
+     * then fails, keeps the next checkpoint from ever completing until it times out, and no flow ACKs
+     * meanwhile (StuckCoordinatorCheckpointTest).
+     */
+    public static final Duration DEFAULT_CHECKPOINT_TIMEOUT = Duration.ofMinutes(2);
 
     private Df2RedisJob() {}
 
@@ -275,6 +285,7 @@ public final class Df2RedisJob {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL_MS);
         }
+        configureCheckpointTimeout(env, DEFAULT_CHECKPOINT_TIMEOUT);
         refuseUnalignedCheckpoints(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()
                 || env.getConfiguration().get(CheckpointingOptions.ENABLE_UNALIGNED));
         int writers = settings.isSet(Df2RedisOptions.SINK_PARALLELISM) ? settings.get(Df2RedisOptions.SINK_PARALLELISM) : flows;
@@ -290,6 +301,13 @@ public final class Df2RedisJob {
                 .uid("redis-sink")
                 .name("Redis " + WriterSettings.describe(settings))
                 .setParallelism(writers);
+    }
+
+    /** Sets the checkpoint timeout to {@code timeout} unless the job or the cluster configured one. */
+    public static void configureCheckpointTimeout(StreamExecutionEnvironment env, Duration timeout) {
+        if (env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTING_TIMEOUT).isEmpty()) {
+            env.getCheckpointConfig().setCheckpointTimeout(timeout.toMillis());
+        }
     }
 
     /**
