@@ -46,6 +46,11 @@ final class Router {
     private volatile long lastRefreshStartNanos = Long.MIN_VALUE / 2;
     /** Set by closeAll: no connection is opened after it (a recovery thread may be connecting meanwhile). */
     private volatile boolean closed;
+    /**
+     * Bumped after every change of a slot's owner or of a node's connections: a slot whose connection
+     * was resolved at the current version needs no new lookup ({@link #routesVersion}).
+     */
+    private final java.util.concurrent.atomic.AtomicLong routesVersion = new java.util.concurrent.atomic.AtomicLong();
 
     Router(RedisTarget target, int connectionsPerNode, boolean cluster, WriterMetrics metrics) {
         this.target = target;
@@ -68,6 +73,14 @@ final class Router {
 
     boolean cluster() {
         return cluster;
+    }
+
+    /**
+     * Changes whenever {@link #ownerConnectionIfLive} could answer differently, except for a
+     * connection dying (which refuses every command from then on, so a caller finds out anyway).
+     */
+    long routesVersion() {
+        return routesVersion.get();
     }
 
     NodeAddress owner(int slot) {
@@ -166,6 +179,7 @@ final class Router {
             PipelinedConnection fresh = factory.create(n, db, index, raw, runId);
             fresh.start();
             n.put(db, index, fresh);
+            routesVersion.incrementAndGet();
             if (closed) {
                 // closeAll ran while this connected: it may not have seen this connection (both shutting it down is harmless)
                 fresh.shutdown();
@@ -190,6 +204,7 @@ final class Router {
 
     void noteMoved(int slot, NodeAddress to) {
         owners.set(slot, node(to));
+        routesVersion.incrementAndGet();
     }
 
     /**
@@ -268,6 +283,9 @@ final class Router {
             if (old == null ? a != null : !old.address.equals(a)) {
                 changed++;
             }
+        }
+        if (changed > 0) {
+            routesVersion.incrementAndGet();
         }
         Set<NodeAddress> before = primaries;
         primaries = Set.copyOf(ps);

@@ -89,7 +89,11 @@ final class SlotTable {
 
     static final class SlotState {
         final int slot;
-        /** Per database, the connection new commands of this slot go to while it is not held. */
+        /**
+         * Per database, the connection new commands of this slot go to while it is not held; db 0's in a
+         * field of its own (one object less to fetch per command: most targets use db 0 only).
+         */
+        private PipelinedConnection db0;
         private PipelinedConnection[] byDb = NO_CONNECTIONS;
         /**
          * Submitted, not yet acknowledged or failed (parked ones included). Changed under the lock,
@@ -113,6 +117,8 @@ final class SlotTable {
         long[] replayAfter = NO_POSITIONS;
         /** Mirrors parked != null for the sending threads, which check it without the lock. */
         volatile boolean held;
+        /** {@link Router#routesVersion()} before the bindings were looked up; -1: look them up again. */
+        long routesVersion = -1;
 
         void markReplay(Pending failed) {
             if (failed.sentOn == null) {
@@ -144,10 +150,17 @@ final class SlotTable {
         }
 
         PipelinedConnection binding(int db) {
+            if (db == 0) {
+                return db0;
+            }
             return db < byDb.length ? byDb[db] : null;
         }
 
         void bind(int db, PipelinedConnection c) {
+            if (db == 0) {
+                db0 = c;
+                return;
+            }
             if (db >= byDb.length) {
                 byDb = java.util.Arrays.copyOf(byDb, db + 1);
             }
@@ -155,7 +168,10 @@ final class SlotTable {
         }
 
         void clearBindings() {
-            java.util.Arrays.fill(byDb, null);
+            db0 = null;
+            if (byDb.length > 0) {
+                java.util.Arrays.fill(byDb, null);
+            }
         }
     }
 
@@ -176,8 +192,13 @@ final class SlotTable {
             }
             int db = p.command.db();
             if (s.outstanding == 1) {
-                // Nothing of this slot is anywhere: free to follow the current route.
-                s.clearBindings();
+                // Nothing of this slot is anywhere: free to follow the current route, if it changed since the
+                // slot's connections were looked up (a lookup per key costs more than the rest of a submit).
+                long version = router.routesVersion();
+                if (s.routesVersion != version) {
+                    s.clearBindings();
+                    s.routesVersion = version;
+                }
             }
             PipelinedConnection c = s.binding(db);
             if (c == null) {
@@ -445,6 +466,7 @@ final class SlotTable {
             long now = System.nanoTime();
             boolean blocked = false;
             s.clearBindings();
+            s.routesVersion = -1; // bound below to where the release went, which the next idle submit checks again
             // Everything sent before this release has answered (outstanding == parked): replay marks are spent.
             s.replayOn = NO_CONNECTIONS;
             s.replayAfter = NO_POSITIONS;

@@ -116,4 +116,55 @@ class ReshardingWriterTest {
             assertThat(to.call("GET", "{mk}b").asText()).isEqualTo("2");
         }
     }
+
+    /**
+     * A slot keeps its connection while its route stays (no lookup per command), and follows a route
+     * that changed while nothing of it was in flight: once one MOVED made the writer re-read the
+     * topology, a second slot that moved with it is written to its new owner without a MOVED.
+     */
+    @Test
+    @Timeout(120)
+    void anIdleSlotFollowsARouteChangedByATopologyRefresh() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start();
+                RedisWriter writer = RedisWriter.open(RedisTarget.parse(cluster.url()), WriterConfig.builder().build())) {
+            String keyA = "{ra}n";
+            int a = Slots.slot(keyA.getBytes(StandardCharsets.UTF_8));
+            RedisServerProcess from = cluster.primaryOf(a);
+            RedisServerProcess to = cluster.primaries().stream().filter(p -> p != from).findFirst().orElseThrow();
+            String keyB = null;
+            for (int tag = 0; keyB == null; tag++) {
+                String k = "{rb" + tag + "}n";
+                int s = Slots.slot(k.getBytes(StandardCharsets.UTF_8));
+                if (s != a && cluster.primaryOf(s) == from) {
+                    keyB = k;
+                }
+            }
+            for (int i = 0; i < 20; i++) { // both slots bound to their connection on `from`
+                writer.submit(BadReplyWriterTest.cmd(0, keyA, "INCR", keyA));
+                writer.submit(BadReplyWriterTest.cmd(0, keyB, "INCR", keyB));
+            }
+            writer.flush();
+            for (String k : List.of(keyA, keyB)) {
+                RedisClusterProcesses.SlotMigration m = cluster.beginMigration(Slots.slot(k.getBytes(StandardCharsets.UTF_8)), to);
+                while (m.moveKeys(10) > 0) {
+                    Thread.sleep(1);
+                }
+                m.finish();
+            }
+            long refreshes = writer.metrics().topologyRefreshes();
+            writer.submit(BadReplyWriterTest.cmd(0, keyA, "INCR", keyA));
+            writer.flush();
+            assertThat(writer.metrics().moved()).as("the first slot's command was redirected").isEqualTo(1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (writer.metrics().topologyRefreshes() == refreshes && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(writer.metrics().topologyRefreshes()).as("a MOVED re-reads the topology").isGreaterThan(refreshes);
+            writer.submit(BadReplyWriterTest.cmd(0, keyB, "INCR", keyB));
+            writer.flush();
+            assertThat(writer.metrics().moved()).as("the second slot went to its new owner at once").isEqualTo(1);
+            assertThat(to.call("GET", keyA).asText()).isEqualTo("21");
+            assertThat(to.call("GET", keyB).asText()).isEqualTo("21");
+        }
+    }
 }

@@ -56,6 +56,10 @@ final class FlowReader {
     long snapshotKeys;
     long bytesParsed;
     long journalCommands;
+    /** This flow's Flink counters ({@link ReaderMetrics#register}). */
+    org.apache.flink.metrics.Counter bytesMetric;
+    org.apache.flink.metrics.Counter entriesMetric;
+    org.apache.flink.metrics.Counter journalMetric;
 
     FlowReader(FlowSplit split) {
         this.flow = split.flow();
