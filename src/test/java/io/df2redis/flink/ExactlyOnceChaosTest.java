@@ -227,7 +227,7 @@ class ExactlyOnceChaosTest {
             List<String> created = sessionsCreated();
             if (created.size() > before) {
                 String id = created.get(created.size() - 1).split(" ")[1];
-                if (sim.events().contains(id + " stable sync started") && ackedEveryFlow()) {
+                if (sim.events().contains(id + " stable sync started") && ackedEveryFlow(id)) {
                     return;
                 }
             }
@@ -239,15 +239,15 @@ class ExactlyOnceChaosTest {
         throw new AssertionError("no stable session after " + before + " sessions within " + timeout + "; events: " + sim.events());
     }
 
-    /** A live session whose every flow ACKed an LSN: a checkpoint completed in its stable sync. */
-    private boolean ackedEveryFlow() {
+    /** Session {@code syncId} is live and its every flow ACKed an LSN: a checkpoint completed in its stable sync. */
+    private boolean ackedEveryFlow(String syncId) {
         for (DfSim.SimSession s : sim.sessions()) {
-            boolean all = true;
-            for (int f = 0; f < s.numFlows(); f++) {
-                all &= s.flow(f) != null && s.flow(f).lastAck() > 0;
-            }
-            if (all) {
-                return true;
+            if (s.syncId().equals(syncId)) {
+                boolean all = true;
+                for (int f = 0; f < s.numFlows(); f++) {
+                    all &= s.flow(f) != null && s.flow(f).lastAck() > 0;
+                }
+                return all;
             }
         }
         return false;
