@@ -226,7 +226,7 @@ class ExactlyOnceChaosTest {
         while (System.nanoTime() < end) {
             List<String> created = sessionsCreated();
             if (created.size() > before) {
-                String id = created.get(created.size() - 1).split(" ")[1];
+                String id = newestSessionId();
                 if (sim.events().contains(id + " stable sync started") && ackedEveryFlow(id)) {
                     return;
                 }
@@ -247,13 +247,13 @@ class ExactlyOnceChaosTest {
         long end = System.nanoTime() + timeout.toNanos();
         for (int round = 0; round < 2; round++) {
             int sessions = sessionsCreated().size();
-            long[] from = acksOfNewestSession();
+            long[] from = acksOf(newestSessionId());
             while (true) {
                 if (sessionsCreated().size() > sessions) {
                     awaitStableAfter(sessions, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
                     return;
                 }
-                long[] now = acksOfNewestSession();
+                long[] now = acksOf(newestSessionId());
                 if (from != null && now != null && java.util.stream.IntStream.range(0, now.length).allMatch(i -> now[i] > from[i])) {
                     break;
                 }
@@ -268,15 +268,16 @@ class ExactlyOnceChaosTest {
         }
     }
 
-    /** The newest session's flows' last ACKed LSNs, or null once it is gone. */
-    private long[] acksOfNewestSession() {
+    /** The sync id of the last session created (SYNCn), or null before the first. */
+    private String newestSessionId() {
         List<String> created = sessionsCreated();
-        if (created.isEmpty()) {
-            return null;
-        }
-        String id = created.get(created.size() - 1).split(" ")[1];
+        return created.isEmpty() ? null : created.get(created.size() - 1).split(" ")[1];
+    }
+
+    /** The last ACKed LSN of each flow of live session {@code syncId} (-1: no flow yet), or null if it is not live. */
+    private long[] acksOf(String syncId) {
         for (DfSim.SimSession s : sim.sessions()) {
-            if (s.syncId().equals(id)) {
+            if (s.syncId().equals(syncId)) {
                 long[] acks = new long[s.numFlows()];
                 for (int f = 0; f < acks.length; f++) {
                     acks[f] = s.flow(f) == null ? -1 : s.flow(f).lastAck();
@@ -289,16 +290,8 @@ class ExactlyOnceChaosTest {
 
     /** Session {@code syncId} is live and its every flow ACKed an LSN: a checkpoint completed in its stable sync. */
     private boolean ackedEveryFlow(String syncId) {
-        for (DfSim.SimSession s : sim.sessions()) {
-            if (s.syncId().equals(syncId)) {
-                boolean all = true;
-                for (int f = 0; f < s.numFlows(); f++) {
-                    all &= s.flow(f) != null && s.flow(f).lastAck() > 0;
-                }
-                return all;
-            }
-        }
-        return false;
+        long[] acks = acksOf(syncId);
+        return acks != null && java.util.Arrays.stream(acks).allMatch(a -> a > 0);
     }
 
     private static void sleep(Random r, int maxMs) throws InterruptedException {
